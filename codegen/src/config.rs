@@ -1,0 +1,117 @@
+//! The generator's policy, read from `spec/codegen.yaml`: which document is pinned,
+//! what to generate from it, and naming overrides.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The contents of `spec/codegen.yaml`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The pinned OpenAPI document.
+    pub spec: Pin,
+    /// Resource id patterns to generate (`identity.*`), matched against `x-resourceId`.
+    pub select: Vec<String>,
+    /// The generated crate's package.
+    #[serde(rename = "crate")]
+    pub krate: CrateConfig,
+    /// Rust type names to use instead of the derived ones, keyed by component schema
+    /// name (`gelato_verified_outputs: VerifiedData`).
+    #[serde(default)]
+    pub rename: BTreeMap<String, String>,
+}
+
+/// The pinned document.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pin {
+    /// Path of the document, relative to the repository root.
+    pub path: String,
+    /// The document's `info.version`.
+    pub api_version: String,
+    /// Lowercase hex sha256 of the document's bytes.
+    pub sha256: String,
+}
+
+/// The generated crate's package metadata.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrateConfig {
+    /// Package name (`stripe-api`).
+    pub name: String,
+    /// Package version.
+    pub version: String,
+}
+
+impl Config {
+    /// Reads and validates the config file.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::file(path.display(), format!("cannot read the codegen config: {e}")))?;
+        Config::parse(&text).map_err(|reason| Error::file(path.display(), reason))
+    }
+
+    /// Parses the config from YAML text; the error is the reason only.
+    pub fn parse(text: &str) -> std::result::Result<Config, String> {
+        let config: Config = serde_yaml::from_str(text).map_err(|e| format!("invalid codegen config: {e}"))?;
+        if config.select.is_empty() {
+            return Err("`select` must name at least one resource pattern".into());
+        }
+        let sha_ok = config.spec.sha256.len() == 64
+            && config.spec.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !sha_ok {
+            return Err("`spec.sha256` must be 64 lowercase hex digits".into());
+        }
+        Ok(config)
+    }
+}
+
+/// Whether a resource id matches a selection pattern: `*` matches any run of
+/// characters (`identity.*`, `*`, `tax.calculation`).
+pub fn pattern_matches(pattern: &str, resource_id: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == resource_id;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !resource_id.starts_with(first) || resource_id.len() < first.len() + last.len() || !resource_id.ends_with(last) {
+        return false;
+    }
+    let mut rest = &resource_id[first.len()..resource_id.len() - last.len()];
+    for middle in &parts[1..parts.len() - 1] {
+        match rest.find(middle) {
+            Some(i) => rest = &rest[i + middle.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns() {
+        assert!(pattern_matches("identity.*", "identity.verification_session"));
+        assert!(!pattern_matches("identity.*", "identity"));
+        assert!(!pattern_matches("identity.*", "tax.settings"));
+        assert!(pattern_matches("*", "customer"));
+        assert!(pattern_matches("tax.calculation", "tax.calculation"));
+        assert!(!pattern_matches("tax.calculation", "tax.calculation_line_item"));
+        assert!(pattern_matches("*.verification_*", "identity.verification_report"));
+        assert!(!pattern_matches("a*b*c", "abx"));
+    }
+
+    #[test]
+    fn config_errors_are_reasons() {
+        let bad = "spec: {path: x, api_version: v, sha256: abc}\nselect: [a]\ncrate: {name: n, version: '0.1.0'}\n";
+        assert_eq!(Config::parse(bad).unwrap_err(), "`spec.sha256` must be 64 lowercase hex digits");
+        let none = bad.replace("[a]", "[]");
+        assert_eq!(Config::parse(&none).unwrap_err(), "`select` must name at least one resource pattern");
+    }
+}

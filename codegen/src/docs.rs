@@ -1,0 +1,139 @@
+//! Spec descriptions -> rustdoc markdown.
+//!
+//! Markdown is kept. Relative links (`/docs/identity`) become absolute
+//! (`https://stripe.com/docs/identity`), bare URLs are wrapped in `<>` and square
+//! brackets that are not links are escaped, so that `cargo doc` builds the
+//! generated crate without warnings.
+
+/// Where the spec's relative links point.
+const SITE: &str = "https://stripe.com";
+
+/// Converts a spec description to rustdoc markdown.
+pub fn to_rustdoc(description: &str) -> String {
+    let chars: Vec<char> = description.trim().chars().collect();
+    let mut out = String::with_capacity(chars.len() + 16);
+    convert(&chars, &mut out);
+    let lines: Vec<&str> = out.lines().map(str::trim_end).collect();
+    lines.join("\n")
+}
+
+fn convert(chars: &[char], out: &mut String) {
+    let mut i = 0;
+    let mut in_code = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            in_code = !in_code;
+        }
+        if in_code || c == '`' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        match c {
+            '[' => match link_end(chars, i) {
+                // `[text](target)`: keep the text, make the target absolute.
+                Some((text_end, target_end)) => {
+                    out.push('[');
+                    convert(&chars[i + 1..text_end], out);
+                    out.push_str("](");
+                    let target: String = chars[text_end + 2..target_end].iter().collect();
+                    out.push_str(&absolute(target.trim()));
+                    out.push(')');
+                    i = target_end + 1;
+                }
+                None => {
+                    out.push_str("\\[");
+                    i += 1;
+                }
+            },
+            ']' => {
+                out.push_str("\\]");
+                i += 1;
+            }
+            'h' if starts_url(chars, i) => {
+                let end = chars[i..].iter().position(|c| c.is_whitespace()).map_or(chars.len(), |p| i + p);
+                // Trailing punctuation ends the sentence, not the URL.
+                let mut url_end = end;
+                while url_end > i && matches!(chars[url_end - 1], '.' | ',' | ';' | ':' | ')' | '!' | '?') {
+                    url_end -= 1;
+                }
+                let quoted = i > 0 && matches!(chars[i - 1], '<' | '"' | '\'');
+                if !quoted {
+                    out.push('<');
+                }
+                out.extend(&chars[i..url_end]);
+                if !quoted {
+                    out.push('>');
+                }
+                i = url_end;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+}
+
+/// For `[` at `start`, the indices of the matching `]` and of the `)` that closes
+/// the link target, if this is a markdown link.
+fn link_end(chars: &[char], start: usize) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut text_end = None;
+    for (j, &c) in chars.iter().enumerate().skip(start) {
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    text_end = Some(j);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let text_end = text_end?;
+    if chars.get(text_end + 1) != Some(&'(') {
+        return None;
+    }
+    let target_end = chars[text_end + 2..].iter().position(|&c| c == ')' || c.is_whitespace())? + text_end + 2;
+    (chars[target_end] == ')').then_some((text_end, target_end))
+}
+
+fn starts_url(chars: &[char], i: usize) -> bool {
+    let rest: String = chars[i..chars.len().min(i + 8)].iter().collect();
+    rest.starts_with("http://") || rest.starts_with("https://")
+}
+
+fn absolute(target: &str) -> String {
+    if target.starts_with('/') && !target.starts_with("//") {
+        format!("{SITE}{target}")
+    } else {
+        target.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_rustdoc;
+
+    #[test]
+    fn relative_links_become_absolute_even_across_lines() {
+        assert_eq!(
+            to_rustdoc("such as what [verification\ncheck](/docs/identity/verification-checks) to perform"),
+            "such as what [verification\ncheck](https://stripe.com/docs/identity/verification-checks) to perform"
+        );
+        assert_eq!(to_rustdoc("[Files](https://stripe.com/docs/api/files)"), "[Files](https://stripe.com/docs/api/files)");
+    }
+
+    #[test]
+    fn brackets_and_urls_are_made_safe_for_rustdoc() {
+        assert_eq!(to_rustdoc("the value [redacted] is shown"), "the value \\[redacted\\] is shown");
+        assert_eq!(to_rustdoc("use `metadata[key]` here"), "use `metadata[key]` here");
+        assert_eq!(to_rustdoc("see https://stripe.com/docs."), "see <https://stripe.com/docs>.");
+        assert_eq!(to_rustdoc("a [link with [nested] text](/x)"), "a [link with \\[nested\\] text](https://stripe.com/x)");
+        assert_eq!(to_rustdoc("trailing spaces   \n\n next"), "trailing spaces\n\n next");
+    }
+}

@@ -1,0 +1,160 @@
+//! The intermediate representation: plain data, no spec types, no token streams.
+//!
+//! Named types live in an arena ([`Ir::types`]) and refer to each other by
+//! [`TypeId`]. Every Rust name sits beside the wire name it came from, so the
+//! emitters add `rename` only where the two differ.
+
+/// Index of a named type in [`Ir::types`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// The whole lowered API surface.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Ir {
+    /// The document's `info.version`, the API version the crate speaks.
+    pub api_version: String,
+    /// Every named type, in the order the lowering created them.
+    pub types: Vec<TypeDef>,
+}
+
+impl Ir {
+    /// The type behind an id.
+    pub fn get(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}
+
+/// A named Rust type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    /// Rust type name (`VerificationSession`).
+    pub name: String,
+    /// Rust module path from the crate root (`["identity", "verification_session"]`).
+    pub module: Vec<String>,
+    /// JSON pointer of the schema it was lowered from.
+    pub source: String,
+    /// Markdown documentation.
+    pub docs: String,
+    /// What kind of type it is.
+    pub kind: TypeKind,
+}
+
+/// The kinds of named types.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    /// An object with named fields.
+    Struct(Struct),
+    /// A string enum.
+    Enum(Enum),
+    /// One of several types.
+    Union(Union),
+}
+
+/// An object with named fields.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Struct {
+    /// The constant value of the `object` property, if the schema has one
+    /// (`identity.verification_session`). The property is not a field.
+    pub object_name: Option<String>,
+    /// The `x-resourceId` of the schema, for API resources.
+    pub resource_id: Option<String>,
+    /// The fields, in the document's order.
+    pub fields: Vec<Field>,
+}
+
+impl Struct {
+    /// Whether the struct has a required, non-null string `id` field.
+    pub fn has_id(&self) -> bool {
+        self.fields.iter().any(|f| f.wire_name == "id" && f.required && !f.nullable && f.ty == TypeRef::String)
+    }
+}
+
+/// A field of a struct.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The property name on the wire.
+    pub wire_name: String,
+    /// The Rust field name.
+    pub rust_name: String,
+    /// The field's type, without the `Option` that `required`/`nullable` imply.
+    pub ty: TypeRef,
+    /// Whether the property is always present.
+    pub required: bool,
+    /// Whether the property may be `null`.
+    pub nullable: bool,
+    /// Whether the field is boxed to break a cycle of types.
+    pub boxed: bool,
+    /// Markdown documentation.
+    pub docs: String,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+/// A string enum. Decoding also accepts values this spec does not list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Enum {
+    /// The known values, in the document's order.
+    pub variants: Vec<Variant>,
+}
+
+/// A known value of a string enum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    /// The value on the wire (`[redacted]`).
+    pub wire: String,
+    /// The Rust variant name (`Redacted`).
+    pub rust_name: String,
+}
+
+/// One of several types.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Union {
+    /// Whether every variant is an object with a constant `object` value, so that
+    /// decoding can pick the variant by `object`; otherwise variants are tried in order.
+    pub discriminated: bool,
+    /// The variants, in the document's order.
+    pub variants: Vec<UnionVariant>,
+}
+
+/// A variant of a union.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The `object` value that selects this variant, for discriminated unions.
+    pub object: Option<String>,
+    /// The variant's type.
+    pub ty: TypeRef,
+}
+
+/// A reference to a type, as used by fields, items and variants.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    /// A string.
+    String,
+    /// A boolean.
+    Bool,
+    /// A 64-bit integer.
+    Integer,
+    /// A 64-bit float.
+    Number,
+    /// Seconds since the Unix epoch (`format: unix-time`).
+    Timestamp,
+    /// Any JSON value.
+    Json,
+    /// A named type.
+    Named(TypeId),
+    /// An array.
+    Vec(Box<TypeRef>),
+    /// An object with arbitrary string keys (`additionalProperties`).
+    Map(Box<TypeRef>),
+    /// An id, or the expanded object (`x-expansionResources`).
+    Expandable(TypeId),
+    /// A Stripe list object (`object: list`) of items.
+    List(Box<TypeRef>),
+}

@@ -1,0 +1,321 @@
+//! Lowering: the OpenAPI document -> [`Ir`].
+//!
+//! 1. Select the resources whose `x-resourceId` matches the selection and take the
+//!    closure of every component schema they reference ([`sites`]).
+//! 2. Place every named type ([`placement`]): a resource gets its own module
+//!    (`identity::verification_session::VerificationSession`); a schema referenced
+//!    from one place is named for that place (`LastError`, `OptionsDocument`) in
+//!    the module of its owner; a schema referenced from several places goes in the
+//!    `shared` module under its own name (`Address`).
+//! 3. Lower every schema to structs, enums and unions, breadth first from a work
+//!    queue (no recursion on the depth of the document's objects).
+
+mod placement;
+mod schema;
+mod sites;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use indexmap::IndexMap;
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+
+use crate::config::pattern_matches;
+use crate::error::{pointer_push, Error, Result};
+use crate::ir::{Ir, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::names::Namespace;
+
+pub use placement::SHARED_MODULE;
+
+/// Lowers the schemas of the resources matching `select` (and everything they
+/// reference) into the IR. `rename` overrides the Rust name of component schemas.
+pub fn lower(doc: &OpenAPI, select: &[String], rename: &BTreeMap<String, String>) -> Result<Ir> {
+    let empty = IndexMap::new();
+    let schemas = doc.components.as_ref().map_or(&empty, |c| &c.schemas);
+    let mut roots: Vec<(&str, &str)> = Vec::new();
+    for (name, schema) in schemas {
+        if let ReferenceOr::Item(schema) = schema {
+            if let Some(id) = resource_id(schema) {
+                if select.iter().any(|p| pattern_matches(p, id)) {
+                    roots.push((id, name.as_str()));
+                }
+            }
+        }
+    }
+    if roots.is_empty() {
+        return Err(Error::at(
+            "#/components/schemas",
+            format!("the selection {select:?} matches no schema's x-resourceId"),
+        ));
+    }
+    roots.sort();
+    let root_names: Vec<&str> = roots.iter().map(|(_, name)| *name).collect();
+    let sites = sites::analyse(schemas, &root_names)?;
+    let placement = placement::Placement::new(schemas, &sites, rename);
+
+    let mut lowerer = Lowerer {
+        schemas,
+        placement,
+        ir: Ir { api_version: doc.info.version.clone(), types: Vec::new() },
+        components: HashMap::new(),
+        in_progress: Vec::new(),
+        modules: HashMap::new(),
+        queue: VecDeque::new(),
+    };
+    for name in &root_names {
+        lowerer.component(name, None)?;
+    }
+    while let Some(pending) = lowerer.queue.pop_front() {
+        lowerer.lower_struct_body(pending)?;
+    }
+    lowerer.finish_unions();
+    mark_boxed_fields(&mut lowerer.ir);
+    Ok(lowerer.ir)
+}
+
+/// The `x-resourceId` of a schema, if it is an API resource.
+pub(crate) fn resource_id(schema: &Schema) -> Option<&str> {
+    schema.schema_data.extensions.get("x-resourceId").and_then(|v| v.as_str())
+}
+
+/// The name of the component schema a `$ref` points to.
+pub(crate) fn ref_target<'r>(reference: &'r str, pointer: &str) -> Result<&'r str> {
+    reference.strip_prefix("#/components/schemas/").filter(|name| !name.is_empty() && !name.contains('/')).ok_or_else(
+        || Error::at(pointer, format!("unsupported $ref `{reference}`: only `#/components/schemas/NAME` is supported")),
+    )
+}
+
+/// A schema or a reference to one, as the document writes either.
+#[derive(Clone, Copy)]
+pub(crate) enum Node<'a> {
+    /// `$ref: '#/components/schemas/NAME'`
+    Ref(&'a str),
+    /// An inline schema.
+    Schema(&'a Schema),
+}
+
+impl<'a> Node<'a> {
+    pub(crate) fn of<T: std::borrow::Borrow<Schema>>(r: &'a ReferenceOr<T>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => Node::Ref(reference),
+            ReferenceOr::Item(schema) => Node::Schema(schema.borrow()),
+        }
+    }
+}
+
+/// Where a type is being named from: the module its inline types go in, the
+/// prefix of their names, and the owner, for documentation.
+#[derive(Clone, Debug)]
+pub(crate) struct Ctx {
+    module: Vec<String>,
+    /// Prefix of inline type names: empty for a resource, its own name otherwise.
+    base: String,
+    /// The Rust name of the type whose field is being lowered.
+    owner: String,
+}
+
+/// What the place a type is used from says about it.
+#[derive(Clone, Debug)]
+pub(crate) struct Hint<'h> {
+    /// The property name (or other raw name) the type is used under.
+    field: &'h str,
+    /// The property's description.
+    docs: &'h str,
+}
+
+struct PendingStruct<'a> {
+    id: TypeId,
+    object: &'a openapiv3::ObjectType,
+    pointer: String,
+    ctx: Ctx,
+}
+
+struct Lowerer<'a> {
+    schemas: &'a IndexMap<String, ReferenceOr<Schema>>,
+    placement: placement::Placement<'a>,
+    ir: Ir,
+    /// Named types created for component schemas, by schema name.
+    components: HashMap<&'a str, TypeId>,
+    /// Component schemas being lowered inline (aliases), to catch `$ref` cycles.
+    in_progress: Vec<&'a str>,
+    /// Type names taken in each module.
+    modules: HashMap<Vec<String>, Namespace>,
+    queue: VecDeque<PendingStruct<'a>>,
+}
+
+impl<'a> Lowerer<'a> {
+    /// The type of a component schema, referenced from `site` (none for a root).
+    fn component(&mut self, name: &'a str, site: Option<(&Ctx, &Hint<'_>)>) -> Result<TypeRef> {
+        if let Some(&id) = self.components.get(name) {
+            return Ok(TypeRef::Named(id));
+        }
+        let pointer = pointer_push("#/components/schemas", name);
+        let schema = match self.schemas.get(name) {
+            Some(ReferenceOr::Item(schema)) => schema,
+            Some(ReferenceOr::Reference { reference }) => {
+                // An alias of another component.
+                let target = ref_target(reference, &pointer)?;
+                return self.enter(name, &pointer, |this| this.type_ref(Node::Ref(target), &pointer, site));
+            }
+            None => unreachable!("site analysis checked every reference"),
+        };
+        if !schema::is_named(schema) {
+            let (ctx, hint) = match site {
+                Some((ctx, hint)) => (ctx.clone(), hint.clone()),
+                None => (self.placement.root_ctx(name), Hint { field: name, docs: "" }),
+            };
+            return self.enter(name, &pointer, |this| this.schema_type(schema, &pointer, &ctx, &hint, None));
+        }
+        let (ctx, hint) = match site {
+            Some((ctx, hint)) => (ctx.clone(), hint.clone()),
+            None => (self.placement.root_ctx(name), Hint { field: name, docs: "" }),
+        };
+        self.schema_type(schema, &pointer, &ctx, &hint, Some(name))
+    }
+
+    /// Runs `f` with `name` marked as being lowered, failing on a `$ref` cycle.
+    fn enter<T>(&mut self, name: &'a str, pointer: &str, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        if let Some(start) = self.in_progress.iter().position(|n| *n == name) {
+            let mut cycle: Vec<&str> = self.in_progress[start..].to_vec();
+            cycle.push(name);
+            return Err(Error::at(pointer, format!("$ref cycle: {}", cycle.join(" -> "))));
+        }
+        self.in_progress.push(name);
+        let result = f(self);
+        self.in_progress.pop();
+        result
+    }
+
+    /// The type of a schema or reference used at `site`.
+    fn type_ref(&mut self, node: Node<'a>, pointer: &str, site: Option<(&Ctx, &Hint<'_>)>) -> Result<TypeRef> {
+        match node {
+            Node::Ref(reference) => {
+                let target = ref_target(reference, pointer)?;
+                if !self.schemas.contains_key(target) {
+                    return Err(Error::at(pointer, format!("dangling $ref `{reference}`")));
+                }
+                self.component(target, site)
+            }
+            Node::Schema(schema) => {
+                let (ctx, hint) = site.expect("inline schemas always have a site");
+                self.schema_type(schema, pointer, ctx, hint, None)
+            }
+        }
+    }
+
+    /// Creates a named type for a schema used at (`ctx`, `hint`); `component` is the
+    /// component schema's name when it is one, which decides where it is placed.
+    fn new_type(
+        &mut self,
+        ctx: &Ctx,
+        hint: &Hint<'_>,
+        component: Option<&'a str>,
+        pointer: &str,
+        docs: String,
+        kind: TypeKind,
+    ) -> (TypeId, Ctx) {
+        let (module, wanted, is_resource) = match component.and_then(|c| self.placement.fixed(c)) {
+            Some(fixed) => fixed,
+            None => {
+                let name = match component.and_then(|c| self.placement.renamed(c)) {
+                    Some(name) => name.to_string(),
+                    None => crate::names::type_name(&format!("{} {}", ctx.base, hint.field)),
+                };
+                (ctx.module.clone(), name, false)
+            }
+        };
+        let name = self.modules.entry(module.clone()).or_default().claim(wanted);
+        let id = TypeId(self.ir.types.len());
+        self.ir.types.push(TypeDef { name: name.clone(), module: module.clone(), source: pointer.to_string(), docs, kind });
+        if let Some(component) = component {
+            self.components.insert(component, id);
+        }
+        // Inline types of a resource are named from its fields alone (`LastError`);
+        // those of other types carry the type's name (`OptionsDocument`).
+        let base = if is_resource { String::new() } else { name.clone() };
+        (id, Ctx { module, base, owner: name })
+    }
+
+    fn finish_unions(&mut self) {
+        for i in 0..self.ir.types.len() {
+            let TypeKind::Union(union) = &self.ir.types[i].kind else { continue };
+            let objects: Vec<Option<String>> = union
+                .variants
+                .iter()
+                .map(|v| match &v.ty {
+                    TypeRef::Named(id) => match &self.ir.get(*id).kind {
+                        TypeKind::Struct(s) => s.object_name.clone(),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect();
+            let mut distinct: Vec<&String> = objects.iter().flatten().collect();
+            distinct.sort();
+            distinct.dedup();
+            let discriminated = distinct.len() == objects.len();
+            let TypeKind::Union(union) = &mut self.ir.types[i].kind else { continue };
+            union.discriminated = discriminated;
+            if discriminated {
+                for (variant, object) in union.variants.iter_mut().zip(objects) {
+                    variant.object = object;
+                }
+            }
+        }
+    }
+}
+
+/// Boxes the fields through which a struct contains itself (directly or through
+/// other structs and unions), so that every type has a finite size.
+fn mark_boxed_fields(ir: &mut Ir) {
+    fn direct_children(ir: &Ir, id: TypeId) -> Vec<(usize, TypeId)> {
+        match &ir.get(id).kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| !f.boxed)
+                .filter_map(|(i, f)| match f.ty {
+                    TypeRef::Named(t) => Some((i, t)),
+                    _ => None,
+                })
+                .collect(),
+            TypeKind::Union(u) => u
+                .variants
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| match v.ty {
+                    TypeRef::Named(t) => Some((i, t)),
+                    _ => None,
+                })
+                .collect(),
+            TypeKind::Enum(_) => Vec::new(),
+        }
+    }
+    fn reaches(ir: &Ir, from: TypeId, to: TypeId) -> bool {
+        let mut seen = vec![false; ir.types.len()];
+        let mut stack = vec![from];
+        while let Some(id) = stack.pop() {
+            if id == to {
+                return true;
+            }
+            if std::mem::replace(&mut seen[id.0], true) {
+                continue;
+            }
+            stack.extend(direct_children(ir, id).into_iter().map(|(_, t)| t));
+        }
+        false
+    }
+    for i in 0..ir.types.len() {
+        let id = TypeId(i);
+        if !matches!(ir.get(id).kind, TypeKind::Struct(_)) {
+            continue;
+        }
+        for (field, child) in direct_children(ir, id) {
+            if reaches(ir, child, id) {
+                if let TypeKind::Struct(s) = &mut ir.types[i].kind {
+                    s.fields[field].boxed = true;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! Lowering of one schema: primitives, enums, objects, lists, unions, expandables.
+
+use openapiv3::{AdditionalProperties, ObjectType, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
+
+use super::{resource_id, Ctx, Hint, Lowerer, Node, PendingStruct};
+use crate::docs::to_rustdoc;
+use crate::error::{pointer_push, Error, Result};
+use crate::ir::{Enum, Field, Struct, TypeKind, TypeRef, Union, UnionVariant, Variant};
+use crate::names::{field_name, variant_name, Namespace, CATCH_ALL_VARIANT};
+
+/// Whether a component schema becomes a named type of its own (otherwise it is an
+/// alias of a primitive, a map, a list or another schema, lowered where used).
+pub(super) fn is_named(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => s.enumeration.iter().any(Option::is_some),
+        SchemaKind::Type(Type::Object(o)) => {
+            if o.properties.is_empty() {
+                matches!(o.additional_properties, None | Some(AdditionalProperties::Any(false)))
+            } else {
+                list_items(o).is_none()
+            }
+        }
+        SchemaKind::OneOf { one_of: variants } | SchemaKind::AnyOf { any_of: variants } => {
+            schema.schema_data.extensions.contains_key("x-expansionResources")
+                || variants.iter().filter(|v| !is_clear_marker(v)).count() > 1
+        }
+        _ => false,
+    }
+}
+
+/// For a Stripe list object (`object: list`, `data`, `has_more`, `url`), its items.
+fn list_items(o: &ObjectType) -> Option<&ReferenceOr<Box<Schema>>> {
+    let object = o.properties.get("object")?;
+    if single_string_value(Node::of(object))? != "list" || !o.properties.contains_key("has_more") {
+        return None;
+    }
+    match Node::of(o.properties.get("data")?) {
+        Node::Schema(Schema { schema_kind: SchemaKind::Type(Type::Array(a)), .. }) => a.items.as_ref(),
+        _ => None,
+    }
+}
+
+/// The value of a string enum with exactly one value (`object: [list]`).
+fn single_string_value(node: Node<'_>) -> Option<&str> {
+    match node {
+        Node::Schema(Schema { schema_kind: SchemaKind::Type(Type::String(s)), .. }) => match s.enumeration.as_slice() {
+            [Some(value)] => Some(value),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `enum: [""]`: the marker Stripe adds to `anyOf` to say a param can be cleared.
+fn is_clear_marker(schema: &ReferenceOr<Schema>) -> bool {
+    match schema {
+        ReferenceOr::Item(s) => single_string_value(Node::Schema(s)) == Some(""),
+        ReferenceOr::Reference { .. } => false,
+    }
+}
+
+/// Documentation for a type: its own description, else its field's, else where it is used.
+/// `placed_at_site` says whether the type is named for (and only used at) this site.
+fn type_docs(own: Option<&String>, ctx: &Ctx, hint: &Hint<'_>, placed_at_site: bool) -> String {
+    let own = own.map(|s| s.trim()).unwrap_or("");
+    if !own.is_empty() {
+        to_rustdoc(own)
+    } else if placed_at_site && !hint.docs.trim().is_empty() {
+        to_rustdoc(hint.docs)
+    } else if ctx.owner.is_empty() || !placed_at_site {
+        format!("The `{}` object.", hint.field)
+    } else {
+        format!("The `{}` of `{}`.", hint.field, ctx.owner)
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    /// The type of an inline schema (or of component `component`) used at (`ctx`, `hint`).
+    pub(super) fn schema_type(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &str,
+        ctx: &Ctx,
+        hint: &Hint<'_>,
+        component: Option<&'a str>,
+    ) -> Result<TypeRef> {
+        let data = &schema.schema_data;
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let values: Vec<&String> = s.enumeration.iter().flatten().collect();
+                if values.is_empty() {
+                    return Ok(TypeRef::String);
+                }
+                let mut names = Namespace::with_reserved(&[CATCH_ALL_VARIANT]);
+                let mut variants: Vec<Variant> = Vec::new();
+                for value in values {
+                    if variants.iter().all(|v| &v.wire != value) {
+                        variants.push(Variant { wire: value.clone(), rust_name: names.claim(variant_name(value)) });
+                    }
+                }
+                let docs = type_docs(data.description.as_ref(), ctx, hint, self.placed_at_site(component));
+                let (id, _) = self.new_type(ctx, hint, component, pointer, docs, TypeKind::Enum(Enum { variants }));
+                Ok(TypeRef::Named(id))
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                if !i.enumeration.is_empty() {
+                    return Err(Error::at(pointer, "integer enums are not supported: only string enums are"));
+                }
+                Ok(match &i.format {
+                    VariantOrUnknownOrEmpty::Unknown(f) if f == "unix-time" => TypeRef::Timestamp,
+                    _ => TypeRef::Integer,
+                })
+            }
+            SchemaKind::Type(Type::Number(n)) => {
+                if !n.enumeration.is_empty() {
+                    return Err(Error::at(pointer, "number enums are not supported: only string enums are"));
+                }
+                Ok(TypeRef::Number)
+            }
+            SchemaKind::Type(Type::Boolean(_)) => Ok(TypeRef::Bool),
+            SchemaKind::Type(Type::Array(a)) => match &a.items {
+                None => Ok(TypeRef::Vec(Box::new(TypeRef::Json))),
+                Some(items) => {
+                    let item = self.type_ref(Node::of(items), &pointer_push(pointer, "items"), Some((ctx, hint)))?;
+                    Ok(TypeRef::Vec(Box::new(item)))
+                }
+            },
+            SchemaKind::Type(Type::Object(o)) => self.object_type(schema, o, pointer, ctx, hint, component),
+            SchemaKind::OneOf { one_of } => self.alternatives(schema, one_of, "oneOf", pointer, ctx, hint, component),
+            SchemaKind::AnyOf { any_of } => self.alternatives(schema, any_of, "anyOf", pointer, ctx, hint, component),
+            SchemaKind::AllOf { all_of } => match all_of.as_slice() {
+                [only] => self.type_ref(Node::of(only), &pointer_push(pointer, "allOf/0"), Some((ctx, hint))),
+                _ => Err(Error::at(pointer, format!("allOf of {} schemas is not supported", all_of.len()))),
+            },
+            SchemaKind::Not { .. } => Err(Error::at(pointer, "`not` schemas are not supported")),
+            SchemaKind::Any(any) => {
+                if !any.enumeration.is_empty() {
+                    let kind = any.typ.as_deref().unwrap_or("untyped");
+                    return Err(Error::at(pointer, format!("enum of a {kind} schema is not supported: only string enums are")));
+                }
+                let is_free_form = any.typ.is_none()
+                    && any.properties.is_empty()
+                    && any.items.is_none()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty()
+                    && any.all_of.is_empty()
+                    && any.not.is_none();
+                if is_free_form {
+                    Ok(TypeRef::Json)
+                } else {
+                    Err(Error::at(pointer, "unsupported schema shape: mixes keywords of different types"))
+                }
+            }
+        }
+    }
+
+    fn object_type(
+        &mut self,
+        schema: &'a Schema,
+        o: &'a ObjectType,
+        pointer: &str,
+        ctx: &Ctx,
+        hint: &Hint<'_>,
+        component: Option<&'a str>,
+    ) -> Result<TypeRef> {
+        if o.properties.is_empty() {
+            match &o.additional_properties {
+                Some(AdditionalProperties::Any(true)) => return Ok(TypeRef::Map(Box::new(TypeRef::Json))),
+                Some(AdditionalProperties::Schema(s)) => {
+                    let at = pointer_push(pointer, "additionalProperties");
+                    let value = self.type_ref(Node::of(s.as_ref()), &at, Some((ctx, hint)))?;
+                    return Ok(TypeRef::Map(Box::new(value)));
+                }
+                // An inline object with no properties is free-form; a component
+                // schema with none is an (empty) object of its own.
+                _ if component.is_none() => return Ok(TypeRef::Map(Box::new(TypeRef::Json))),
+                _ => {}
+            }
+        } else if let Some(items) = list_items(o) {
+            let at = pointer_push(pointer, "properties/data/items");
+            let item = self.type_ref(Node::of(items), &at, Some((ctx, hint)))?;
+            return Ok(TypeRef::List(Box::new(item)));
+        }
+        let docs = type_docs(schema.schema_data.description.as_ref(), ctx, hint, self.placed_at_site(component));
+        let kind = TypeKind::Struct(Struct {
+            object_name: None,
+            resource_id: resource_id(schema).map(str::to_string),
+            fields: Vec::new(),
+        });
+        let (id, inner) = self.new_type(ctx, hint, component, pointer, docs, kind);
+        self.queue.push_back(PendingStruct { id, object: o, pointer: pointer.to_string(), ctx: inner });
+        Ok(TypeRef::Named(id))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn alternatives(
+        &mut self,
+        schema: &'a Schema,
+        variants: &'a [ReferenceOr<Schema>],
+        keyword: &str,
+        pointer: &str,
+        ctx: &Ctx,
+        hint: &Hint<'_>,
+        component: Option<&'a str>,
+    ) -> Result<TypeRef> {
+        let docs = || type_docs(schema.schema_data.description.as_ref(), ctx, hint, self.placed_at_site(component));
+        if let Some(expansion) = schema.schema_data.extensions.get("x-expansionResources") {
+            let at = pointer_push(pointer, "x-expansionResources");
+            let targets: Vec<&'a str> = expansion
+                .get("oneOf")
+                .and_then(|v| v.as_array())
+                .map(|list| list.iter().filter_map(|t| t.get("$ref").and_then(|r| r.as_str())).collect())
+                .unwrap_or_default();
+            if targets.is_empty() {
+                return Err(Error::at(at, "x-expansionResources must be `oneOf` a list of `$ref`s"));
+            }
+            let target = if let [only] = targets.as_slice() {
+                self.type_ref(Node::Ref(only), &pointer_push(&at, "oneOf/0"), Some((ctx, hint)))?
+            } else {
+                let nodes: Vec<(String, Node<'a>)> = targets
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (format!("{}/oneOf/{i}", at), Node::Ref(t)))
+                    .collect();
+                self.union(nodes, pointer, ctx, hint, component, docs())?
+            };
+            return match target {
+                TypeRef::Named(id) if matches!(self.ir.get(id).kind, TypeKind::Struct(_) | TypeKind::Union(_)) => {
+                    Ok(TypeRef::Expandable(id))
+                }
+                _ => Err(Error::at(at, "an expansion target must be an object schema")),
+            };
+        }
+        let at = pointer_push(pointer, keyword);
+        let nodes: Vec<(String, Node<'a>)> = variants
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !is_clear_marker(v))
+            .map(|(i, v)| (pointer_push(&at, &i.to_string()), Node::of(v)))
+            .collect();
+        match nodes.as_slice() {
+            [] => Err(Error::at(pointer, format!("{keyword} has no schemas"))),
+            [(at, only)] => self.type_ref(*only, at, Some((ctx, hint))),
+            _ => self.union(nodes, pointer, ctx, hint, component, docs()),
+        }
+    }
+
+    /// A union of `nodes`; variants are discriminated by `object` once every
+    /// struct is lowered (see `finish_unions`).
+    fn union(
+        &mut self,
+        nodes: Vec<(String, Node<'a>)>,
+        pointer: &str,
+        ctx: &Ctx,
+        hint: &Hint<'_>,
+        component: Option<&'a str>,
+        docs: String,
+    ) -> Result<TypeRef> {
+        let empty = TypeKind::Union(Union { discriminated: false, variants: Vec::new() });
+        let (id, inner) = self.new_type(ctx, hint, component, pointer, docs, empty);
+        let mut names = Namespace::with_reserved(&[CATCH_ALL_VARIANT]);
+        let mut variants = Vec::new();
+        for (i, (at, node)) in nodes.into_iter().enumerate() {
+            let raw = match node {
+                Node::Ref(r) => r.rsplit('/').next().unwrap_or(r).to_string(),
+                Node::Schema(s) => single_string_value_of_object(s).unwrap_or_else(|| format!("variant {}", i + 1)),
+            };
+            let variant_hint = Hint { field: &raw, docs: "" };
+            let ty = self.type_ref(node, &at, Some((&inner, &variant_hint)))?;
+            let name = match &ty {
+                TypeRef::Named(t) => self.ir.get(*t).name.clone(),
+                TypeRef::String => "String".into(),
+                TypeRef::Bool => "Bool".into(),
+                TypeRef::Integer => "Integer".into(),
+                TypeRef::Number => "Number".into(),
+                TypeRef::Timestamp => "Timestamp".into(),
+                TypeRef::Json => "Json".into(),
+                TypeRef::Vec(_) => "Array".into(),
+                TypeRef::Map(_) => "Map".into(),
+                TypeRef::List(_) => "List".into(),
+                TypeRef::Expandable(t) => self.ir.get(*t).name.clone(),
+            };
+            variants.push(UnionVariant { rust_name: names.claim(variant_name(&name)), object: None, ty });
+        }
+        if let TypeKind::Union(union) = &mut self.ir.types[id.0].kind {
+            union.variants = variants;
+        }
+        Ok(TypeRef::Named(id))
+    }
+
+    /// Whether a type for `component` (or an inline schema) is named for its site.
+    fn placed_at_site(&self, component: Option<&str>) -> bool {
+        component.is_none_or(|c| self.placement.fixed(c).is_none())
+    }
+
+    /// Lowers the fields of a struct created by `object_type`.
+    pub(super) fn lower_struct_body(&mut self, pending: PendingStruct<'a>) -> Result<()> {
+        let PendingStruct { id, object, pointer, ctx } = pending;
+        let at = pointer_push(&pointer, "properties");
+        let mut names = Namespace::default();
+        let mut fields = Vec::new();
+        let mut object_name = None;
+        for (prop, node) in &object.properties {
+            let node = Node::of(node);
+            let required = object.required.iter().any(|r| r == prop);
+            if prop == "object" && required {
+                if let Some(value) = single_string_value(node) {
+                    object_name = Some(value.to_string());
+                    continue;
+                }
+            }
+            let (nullable, description) = match node {
+                Node::Schema(s) => (s.schema_data.nullable, s.schema_data.description.as_deref().unwrap_or("")),
+                Node::Ref(r) => match self.schemas.get(r.rsplit('/').next().unwrap_or("")) {
+                    Some(ReferenceOr::Item(s)) => (s.schema_data.nullable, s.schema_data.description.as_deref().unwrap_or("")),
+                    _ => (false, ""),
+                },
+            };
+            let hint = Hint { field: prop, docs: description };
+            let ty = self.type_ref(node, &pointer_push(&at, prop), Some((&ctx, &hint)))?;
+            let docs = if description.trim().is_empty() {
+                format!("The `{prop}` of this object.")
+            } else {
+                to_rustdoc(description)
+            };
+            fields.push(Field {
+                wire_name: prop.clone(),
+                rust_name: names.claim(field_name(prop)),
+                ty,
+                required,
+                nullable,
+                boxed: false,
+                docs,
+            });
+        }
+        if let TypeKind::Struct(s) = &mut self.ir.types[id.0].kind {
+            s.fields = fields;
+            s.object_name = object_name;
+        }
+        Ok(())
+    }
+}
+
+/// The constant `object` of an inline object schema, to name a union variant by.
+fn single_string_value_of_object(schema: &Schema) -> Option<String> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => o.properties.get("object").and_then(|p| single_string_value(Node::of(p))).map(str::to_string),
+        _ => None,
+    }
+}

@@ -1,0 +1,190 @@
+//! The one place that decides Rust names: casing, keywords, identifiers that would
+//! start with a digit or be empty, names the generated code itself uses, and
+//! collisions.
+
+use std::collections::HashSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be identifiers (strict, reserved and edition-2024 keywords).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Type names the generated code uses unqualified, which a generated type must not shadow.
+const RESERVED_TYPES: &[&str] = &[
+    "BTreeMap", "Box", "Err", "Expandable", "List", "None", "Object", "Ok", "Option", "Result", "Some", "String",
+    "Timestamp", "Value", "Vec",
+];
+
+/// Name of the catch-all variant of generated enums and unions.
+pub const CATCH_ALL_VARIANT: &str = "Unrecognized";
+
+/// A Rust type name (`UpperCamelCase`) for a raw spec name.
+pub fn type_name(raw: &str) -> String {
+    let name = camel(raw);
+    if RESERVED_TYPES.contains(&name.as_str()) || KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// A Rust enum variant name (`UpperCamelCase`) for a wire value.
+pub fn variant_name(raw: &str) -> String {
+    let name = camel(raw);
+    if KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// A Rust field name (`snake_case`) for a property name.
+pub fn field_name(raw: &str) -> String {
+    snake(raw)
+}
+
+/// A Rust module name (`snake_case`) for a namespace or resource name.
+pub fn module_name(raw: &str) -> String {
+    snake(raw)
+}
+
+fn camel(raw: &str) -> String {
+    let name = words(raw).to_upper_camel_case();
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("N{name}")
+    } else {
+        name
+    }
+}
+
+fn snake(raw: &str) -> String {
+    let name = words(raw).to_snake_case();
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("n{name}") } else { name };
+    if KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// The raw name as space-separated ASCII words. Names with no letters or digits
+/// are spelled out (`-` is `dash`), so that every name yields an identifier.
+fn words(raw: &str) -> String {
+    let cleaned: String = raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    if cleaned.trim().is_empty() {
+        if raw.is_empty() {
+            return "empty".into();
+        }
+        let spelled: Vec<&str> = raw
+            .chars()
+            .map(|c| match c {
+                '-' => "dash",
+                '+' => "plus",
+                '*' => "star",
+                '.' => "dot",
+                '_' => "underscore",
+                '/' => "slash",
+                ' ' => "space",
+                '#' => "hash",
+                '@' => "at",
+                _ => "value",
+            })
+            .collect();
+        return spelled.join(" ");
+    }
+    cleaned
+}
+
+/// The names already taken in one Rust namespace (a module's types, a struct's
+/// fields, an enum's variants). Later claimants of a taken name get a numeric
+/// suffix, so collisions resolve deterministically in claim order.
+#[derive(Clone, Debug, Default)]
+pub struct Namespace {
+    taken: HashSet<String>,
+}
+
+impl Namespace {
+    /// A namespace in which `reserved` are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Namespace { taken: reserved.iter().map(|s| s.to_string()).collect() }
+    }
+
+    /// Claims `name`, or the first free `name2`, `name3`... (`name_2` for snake case).
+    pub fn claim(&mut self, name: String) -> String {
+        if self.taken.insert(name.clone()) {
+            return name;
+        }
+        let sep = if name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) { "" } else { "_" };
+        let base = name.trim_end_matches('_');
+        (2..)
+            .map(|n| format!("{base}{sep}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unbounded range always has a free name")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn casing() {
+        assert_eq!(type_name("identity.verification_session"), "IdentityVerificationSession");
+        assert_eq!(type_name("verification_session"), "VerificationSession");
+        assert_eq!(field_name("verifiedOutputs"), "verified_outputs");
+        assert_eq!(module_name("verification_session"), "verification_session");
+    }
+
+    #[test]
+    fn keywords_get_a_trailing_underscore() {
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("ref"), "ref_");
+        assert_eq!(field_name("match"), "match_");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(module_name("crate"), "crate_");
+        assert_eq!(variant_name("self"), "Self_");
+        assert_eq!(type_name("Self"), "Self_");
+    }
+
+    #[test]
+    fn generated_code_names_are_not_shadowed() {
+        assert_eq!(type_name("option"), "Option_");
+        assert_eq!(type_name("list"), "List_");
+        assert_eq!(type_name("expandable"), "Expandable_");
+        // Variants live in their own namespace, so these are fine as they are.
+        assert_eq!(variant_name("list"), "List");
+    }
+
+    #[test]
+    fn odd_wire_values() {
+        assert_eq!(variant_name("[redacted]"), "Redacted");
+        assert_eq!(variant_name("3d_secure"), "N3dSecure");
+        assert_eq!(field_name("3d_secure"), "n3d_secure");
+        assert_eq!(variant_name("-"), "Dash");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("2023-08-16"), "N20230816");
+        assert_eq!(variant_name("café"), "Caf");
+        assert_eq!(variant_name("日本"), "ValueValue");
+        assert_eq!(field_name("a.b-c d"), "a_b_c_d");
+    }
+
+    #[test]
+    fn collisions_resolve_in_claim_order() {
+        let mut ns = Namespace::with_reserved(&[CATCH_ALL_VARIANT]);
+        assert_eq!(ns.claim(variant_name("redacted")), "Redacted");
+        assert_eq!(ns.claim(variant_name("[redacted]")), "Redacted2");
+        assert_eq!(ns.claim(variant_name("REDACTED")), "Redacted3");
+        assert_eq!(ns.claim(variant_name("unrecognized")), "Unrecognized2");
+
+        let mut fields = Namespace::default();
+        assert_eq!(fields.claim(field_name("fooBar")), "foo_bar");
+        assert_eq!(fields.claim(field_name("foo_bar")), "foo_bar_2");
+        assert_eq!(fields.claim(field_name("type")), "type_");
+        assert_eq!(fields.claim(field_name("type_")), "type_2");
+    }
+}

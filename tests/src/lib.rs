@@ -1,0 +1,1 @@
+//! End-to-end tests of the generator and the generated crate live in `tests/tests/`.
