@@ -125,7 +125,10 @@ mod tests {
             to_rustdoc("such as what [verification\ncheck](/docs/identity/verification-checks) to perform"),
             "such as what [verification\ncheck](https://stripe.com/docs/identity/verification-checks) to perform"
         );
-        assert_eq!(to_rustdoc("[Files](https://stripe.com/docs/api/files)"), "[Files](https://stripe.com/docs/api/files)");
+        assert_eq!(
+            to_rustdoc("[Files](https://stripe.com/docs/api/files)"),
+            "[Files](https://stripe.com/docs/api/files)"
+        );
     }
 
     #[test]
@@ -133,7 +136,10 @@ mod tests {
         assert_eq!(to_rustdoc("the value [redacted] is shown"), "the value \\[redacted\\] is shown");
         assert_eq!(to_rustdoc("use `metadata[key]` here"), "use `metadata[key]` here");
         assert_eq!(to_rustdoc("see https://stripe.com/docs."), "see <https://stripe.com/docs>.");
-        assert_eq!(to_rustdoc("a [link with [nested] text](/x)"), "a [link with \\[nested\\] text](https://stripe.com/x)");
+        assert_eq!(
+            to_rustdoc("a [link with [nested] text](/x)"),
+            "a [link with \\[nested\\] text](https://stripe.com/x)"
+        );
         assert_eq!(to_rustdoc("trailing spaces   \n\n next"), "trailing spaces\n\n next");
     }
 }

@@ -78,14 +78,16 @@ mod tests {
     fn rejects_non_openapi_with_a_pointer() {
         let err = parse(b"openapi: 3.0.0\ninfo: 7\npaths: {}\n").unwrap_err();
         assert_eq!(err.location, crate::error::Location::Pointer("#/info".into()), "{err}");
-        let err = parse(b"{\"openapi\": \"2.0\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {}}").unwrap_err();
+        let err = parse(b"{\"openapi\": \"2.0\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {}}")
+            .unwrap_err();
         assert_eq!(err.to_string(), "#/openapi: unsupported OpenAPI version `2.0`: only 3.0.x documents are supported");
     }
 
     #[test]
     fn yaml_and_json_give_the_same_document() {
         let yaml = parse(b"openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
-        let json = parse(b" {\"openapi\":\"3.0.0\",\"info\":{\"title\":\"t\",\"version\":\"1\"},\"paths\":{}}").unwrap();
+        let json =
+            parse(b" {\"openapi\":\"3.0.0\",\"info\":{\"title\":\"t\",\"version\":\"1\"},\"paths\":{}}").unwrap();
         assert_eq!(yaml, json);
     }
 }

@@ -16,8 +16,21 @@ const KEYWORDS: &[&str] = &[
 
 /// Type names the generated code uses unqualified, which a generated type must not shadow.
 const RESERVED_TYPES: &[&str] = &[
-    "BTreeMap", "Box", "Err", "Expandable", "List", "None", "Object", "Ok", "Option", "Result", "Some", "String",
-    "Timestamp", "Value", "Vec",
+    "BTreeMap",
+    "Box",
+    "Err",
+    "Expandable",
+    "List",
+    "None",
+    "Object",
+    "Ok",
+    "Option",
+    "Result",
+    "Some",
+    "String",
+    "Timestamp",
+    "Value",
+    "Vec",
 ];
 
 /// Name of the catch-all variant of generated enums and unions.

@@ -64,7 +64,8 @@ pub fn apply(files: &Files, out_dir: &Path, changes: &Changes) -> Result<()> {
             std::fs::create_dir_all(parent)
                 .map_err(|e| Error::file(parent.display(), format!("cannot create directory: {e}")))?;
         }
-        std::fs::write(&target, &files[path]).map_err(|e| Error::file(target.display(), format!("cannot write: {e}")))?;
+        std::fs::write(&target, &files[path])
+            .map_err(|e| Error::file(target.display(), format!("cannot write: {e}")))?;
     }
     for path in &changes.removed {
         let target = out_dir.join(path);
@@ -94,7 +95,8 @@ fn generated_files(out_dir: &Path) -> Result<Vec<String>> {
                 stack.push(path);
             } else if is_generated(&path) {
                 let relative = path.strip_prefix(out_dir).expect("walked from out_dir");
-                let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                let parts: Vec<String> =
+                    relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
                 found.push(parts.join("/"));
             }
         }

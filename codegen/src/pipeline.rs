@@ -74,19 +74,32 @@ pub fn generate(root: &Path, options: &Options) -> Result<Generated> {
         ));
     }
     let select = if options.select.is_empty() { &config.select } else { &options.select };
-    let ir = lower::lower(&doc, select, &config.rename)?;
 
     let default_out = root.join("generated");
     let out_dir = options.out.clone().unwrap_or_else(|| default_out.clone());
     let standalone = absolute(&out_dir) != absolute(&default_out);
-    let runtime_path = if standalone {
-        absolute(&root.join("runtime")).display().to_string()
-    } else {
-        "../runtime".to_string()
+    let runtime_path =
+        if standalone { absolute(&root.join("runtime")).display().to_string() } else { "../runtime".to_string() };
+    let crate_options = CrateOptions {
+        name: config.krate.name.clone(),
+        version: config.krate.version.clone(),
+        runtime_path,
+        standalone,
     };
-    let crate_options = CrateOptions { name: config.krate.name.clone(), version: config.krate.version.clone(), runtime_path, standalone };
-    let files = emit::emit(&ir, &crate_options)?;
+    let (ir, files) = generate_document(&doc, select, &config.rename, &crate_options)?;
     Ok(Generated { ir, files, out_dir })
+}
+
+/// Lowers and emits a parsed document: the compiler without the repository around it.
+pub fn generate_document(
+    doc: &openapiv3::OpenAPI,
+    select: &[String],
+    rename: &std::collections::BTreeMap<String, String>,
+    crate_options: &CrateOptions,
+) -> Result<(Ir, Files)> {
+    let ir = lower::lower(doc, select, rename)?;
+    let files = emit::emit(&ir, crate_options)?;
+    Ok((ir, files))
 }
 
 /// `path` made absolute and normalised, without requiring it to exist.

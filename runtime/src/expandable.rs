@@ -69,10 +69,9 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Expandable<T> {
             value @ serde_json::Value::Object(_) => serde_json::from_value(value)
                 .map(|object| Expandable::Object(Box::new(object)))
                 .map_err(D::Error::custom),
-            other => Err(D::Error::custom(format!(
-                "expected an id string or an expanded object, found {}",
-                kind(&other)
-            ))),
+            other => {
+                Err(D::Error::custom(format!("expected an id string or an expanded object, found {}", kind(&other))))
+            }
         }
     }
 }

@@ -25,7 +25,8 @@ pub struct CrateOptions {
 
 /// The generated `Cargo.toml`.
 pub fn cargo_toml(ir: &Ir, options: &CrateOptions) -> String {
-    let workspace = if options.standalone { "\n# Built on its own, outside the generator's workspace.\n[workspace]\n" } else { "" };
+    let workspace =
+        if options.standalone { "\n# Built on its own, outside the generator's workspace.\n[workspace]\n" } else { "" };
     format!(
         r#"# {GENERATED_MARKER} (API version {version}).
 # Do not edit: edit the generator or `spec/` and run `{COMMAND}`.
@@ -46,6 +47,14 @@ stripe-runtime = {{ path = {runtime:?} }}
         name = options.name,
         crate_version = options.version,
         runtime = options.runtime_path,
+    )
+}
+
+/// `rustfmt.toml`: the crate is formatted by the generator (prettyplease), so
+/// `cargo fmt` in the workspace must leave it as generated.
+pub fn rustfmt_toml() -> String {
+    format!(
+        "# {GENERATED_MARKER}.\n# Formatted by the generator (prettyplease); `cargo fmt` leaves it alone.\ndisable_all_formatting = true\n"
     )
 }
 

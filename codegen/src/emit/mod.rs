@@ -34,6 +34,7 @@ pub fn emit(ir: &Ir, options: &CrateOptions) -> Result<Files> {
     let tree = ModuleTree::new(ir);
     let mut files = Files::new();
     files.insert("Cargo.toml".into(), crate_files::cargo_toml(ir, options));
+    files.insert("rustfmt.toml".into(), crate_files::rustfmt_toml());
     for (path, module) in &tree.modules {
         let file = if path.is_empty() {
             "src/lib.rs".to_string()

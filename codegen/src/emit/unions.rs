@@ -31,7 +31,8 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, uses: &mut Uses) -> Result<
                 Some(#object) => serde_json::from_value(value).map(Self::#v).map_err(serde::de::Error::custom),
             });
         }
-        let has_id = matches!(&variant.ty, TypeRef::Named(id) if matches!(&ir.get(*id).kind, TypeKind::Struct(s) if s.has_id()));
+        let has_id =
+            matches!(&variant.ty, TypeRef::Named(id) if matches!(&ir.get(*id).kind, TypeKind::Struct(s) if s.has_id()));
         all_have_ids &= has_id;
         ids.push(quote!(Self::#v(object) => object.id(),));
     }

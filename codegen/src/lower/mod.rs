@@ -225,7 +225,13 @@ impl<'a> Lowerer<'a> {
         };
         let name = self.modules.entry(module.clone()).or_default().claim(wanted);
         let id = TypeId(self.ir.types.len());
-        self.ir.types.push(TypeDef { name: name.clone(), module: module.clone(), source: pointer.to_string(), docs, kind });
+        self.ir.types.push(TypeDef {
+            name: name.clone(),
+            module: module.clone(),
+            source: pointer.to_string(),
+            docs,
+            kind,
+        });
         if let Some(component) = component {
             self.components.insert(component, id);
         }

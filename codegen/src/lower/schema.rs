@@ -136,7 +136,10 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Any(any) => {
                 if !any.enumeration.is_empty() {
                     let kind = any.typ.as_deref().unwrap_or("untyped");
-                    return Err(Error::at(pointer, format!("enum of a {kind} schema is not supported: only string enums are")));
+                    return Err(Error::at(
+                        pointer,
+                        format!("enum of a {kind} schema is not supported: only string enums are"),
+                    ));
                 }
                 let is_free_form = any.typ.is_none()
                     && any.properties.is_empty()
@@ -217,11 +220,8 @@ impl<'a> Lowerer<'a> {
             let target = if let [only] = targets.as_slice() {
                 self.type_ref(Node::Ref(only), &pointer_push(&at, "oneOf/0"), Some((ctx, hint)))?
             } else {
-                let nodes: Vec<(String, Node<'a>)> = targets
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| (format!("{}/oneOf/{i}", at), Node::Ref(t)))
-                    .collect();
+                let nodes: Vec<(String, Node<'a>)> =
+                    targets.iter().enumerate().map(|(i, t)| (format!("{}/oneOf/{i}", at), Node::Ref(t))).collect();
                 self.union(nodes, pointer, ctx, hint, component, docs())?
             };
             return match target {
@@ -267,18 +267,25 @@ impl<'a> Lowerer<'a> {
             };
             let variant_hint = Hint { field: &raw, docs: "" };
             let ty = self.type_ref(node, &at, Some((&inner, &variant_hint)))?;
-            let name = match &ty {
-                TypeRef::Named(t) => self.ir.get(*t).name.clone(),
-                TypeRef::String => "String".into(),
-                TypeRef::Bool => "Bool".into(),
-                TypeRef::Integer => "Integer".into(),
-                TypeRef::Number => "Number".into(),
-                TypeRef::Timestamp => "Timestamp".into(),
-                TypeRef::Json => "Json".into(),
-                TypeRef::Vec(_) => "Array".into(),
-                TypeRef::Map(_) => "Map".into(),
-                TypeRef::List(_) => "List".into(),
-                TypeRef::Expandable(t) => self.ir.get(*t).name.clone(),
+            // Variants are named by the referenced schema (`card` -> `Card`, the
+            // last segment of a resource id), or by their Rust type.
+            let name = match (&ty, node) {
+                (TypeRef::Named(_) | TypeRef::Expandable(_), Node::Ref(_)) => {
+                    raw.rsplit('.').next().unwrap_or(&raw).to_string()
+                }
+                (ty, _) => match ty {
+                    TypeRef::Named(t) => self.ir.get(*t).name.clone(),
+                    TypeRef::String => "String".into(),
+                    TypeRef::Bool => "Bool".into(),
+                    TypeRef::Integer => "Integer".into(),
+                    TypeRef::Number => "Number".into(),
+                    TypeRef::Timestamp => "Timestamp".into(),
+                    TypeRef::Json => "Json".into(),
+                    TypeRef::Vec(_) => "Array".into(),
+                    TypeRef::Map(_) => "Map".into(),
+                    TypeRef::List(_) => "List".into(),
+                    TypeRef::Expandable(t) => self.ir.get(*t).name.clone(),
+                },
             };
             variants.push(UnionVariant { rust_name: names.claim(variant_name(&name)), object: None, ty });
         }
@@ -312,7 +319,9 @@ impl<'a> Lowerer<'a> {
             let (nullable, description) = match node {
                 Node::Schema(s) => (s.schema_data.nullable, s.schema_data.description.as_deref().unwrap_or("")),
                 Node::Ref(r) => match self.schemas.get(r.rsplit('/').next().unwrap_or("")) {
-                    Some(ReferenceOr::Item(s)) => (s.schema_data.nullable, s.schema_data.description.as_deref().unwrap_or("")),
+                    Some(ReferenceOr::Item(s)) => {
+                        (s.schema_data.nullable, s.schema_data.description.as_deref().unwrap_or(""))
+                    }
                     _ => (false, ""),
                 },
             };
@@ -344,7 +353,9 @@ impl<'a> Lowerer<'a> {
 /// The constant `object` of an inline object schema, to name a union variant by.
 fn single_string_value_of_object(schema: &Schema) -> Option<String> {
     match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(o)) => o.properties.get("object").and_then(|p| single_string_value(Node::of(p))).map(str::to_string),
+        SchemaKind::Type(Type::Object(o)) => {
+            o.properties.get("object").and_then(|p| single_string_value(Node::of(p))).map(str::to_string)
+        }
         _ => None,
     }
 }
