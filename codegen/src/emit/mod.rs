@@ -1,6 +1,6 @@
 //! Emission: IR -> the files of the generated crate.
 //!
-//! One module per kind of item ([`models`], [`enums`], [`unions`]); this module
+//! One module per kind of item (`models`, `enums`, `unions`); this module
 //! lays out the module tree (one file per module), formats each file with
 //! prettyplease and adds the "generated, do not edit" header.
 

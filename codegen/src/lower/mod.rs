@@ -1,8 +1,8 @@
 //! Lowering: the OpenAPI document -> [`Ir`].
 //!
 //! 1. Select the resources whose `x-resourceId` matches the selection and take the
-//!    closure of every component schema they reference ([`sites`]).
-//! 2. Place every named type ([`placement`]): a resource gets its own module
+//!    closure of every component schema they reference (`sites`).
+//! 2. Place every named type (`placement`): a resource gets its own module
 //!    (`identity::verification_session::VerificationSession`); a schema referenced
 //!    from one place is named for that place (`LastError`, `OptionsDocument`) in
 //!    the module of its owner; a schema referenced from several places goes in the
