@@ -153,8 +153,7 @@ impl<'a> Lowerer<'a> {
             Some(ReferenceOr::Item(schema)) => schema,
             Some(ReferenceOr::Reference { reference }) => {
                 // An alias of another component.
-                let target = ref_target(reference, &pointer)?;
-                return self.enter(name, &pointer, |this| this.type_ref(Node::Ref(target), &pointer, site));
+                return self.enter(name, &pointer, |this| this.type_ref(Node::Ref(reference), &pointer, site));
             }
             None => unreachable!("site analysis checked every reference"),
         };

@@ -136,10 +136,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Any(any) => {
                 if !any.enumeration.is_empty() {
                     let kind = any.typ.as_deref().unwrap_or("untyped");
-                    return Err(Error::at(
-                        pointer,
-                        format!("enum of a {kind} schema is not supported: only string enums are"),
-                    ));
+                    return Err(Error::at(pointer, format!("enum values of a {kind} schema must all be strings")));
                 }
                 let is_free_form = any.typ.is_none()
                     && any.properties.is_empty()
