@@ -155,7 +155,7 @@ impl<'a> Lowerer<'a> {
                 // An alias of another component.
                 return self.enter(name, &pointer, |this| this.type_ref(Node::Ref(reference), &pointer, site));
             }
-            None => unreachable!("site analysis checked every reference"),
+            None => return Err(Error::at(pointer, "no such schema")),
         };
         if !schema::is_named(schema) {
             let (ctx, hint) = match site {
