@@ -112,11 +112,12 @@ fn emit_module(ir: &Ir, tree: &ModuleTree, path: &[String], module: &Module) -> 
         let child_ident = ident(child)?;
         let mut child_path = path.to_vec();
         child_path.push(child.clone());
-        let doc = crate_files::module_doc(tree.resource_of(ir, &child_path), child);
+        let resource = tree.resource_of(ir, &child_path);
+        let doc = crate_files::module_doc(resource, child);
         let doc = format!(" {}", doc.lines().next().unwrap_or_default());
         children.push(quote!(#[doc = #doc] pub mod #child_ident;));
         // Resources are also reachable from their namespace: `identity::VerificationSession`.
-        if let Some((_, name)) = tree.resource_of(ir, &child_path) {
+        if let Some((_, name)) = resource {
             if taken.insert(name) {
                 let name = ident(name)?;
                 reexports.push(quote!(pub use #child_ident::#name;));

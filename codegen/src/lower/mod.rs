@@ -157,18 +157,16 @@ impl<'a> Lowerer<'a> {
             }
             None => return Err(Error::at(pointer, "no such schema")),
         };
-        if !schema::is_named(schema) {
-            let (ctx, hint) = match site {
-                Some((ctx, hint)) => (ctx.clone(), hint.clone()),
-                None => (self.placement.root_ctx(name), Hint { field: name, docs: "" }),
-            };
-            return self.enter(name, &pointer, |this| this.schema_type(schema, &pointer, &ctx, &hint, None));
-        }
         let (ctx, hint) = match site {
             Some((ctx, hint)) => (ctx.clone(), hint.clone()),
             None => (self.placement.root_ctx(name), Hint { field: name, docs: "" }),
         };
-        self.schema_type(schema, &pointer, &ctx, &hint, Some(name))
+        if schema::is_named(schema) {
+            self.schema_type(schema, &pointer, &ctx, &hint, Some(name))
+        } else {
+            // Not a type of its own: lowered where used, so it may not contain itself.
+            self.enter(name, &pointer, |this| this.schema_type(schema, &pointer, &ctx, &hint, None))
+        }
     }
 
     /// Runs `f` with `name` marked as being lowered, failing on a `$ref` cycle.

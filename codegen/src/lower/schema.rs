@@ -2,7 +2,7 @@
 
 use openapiv3::{AdditionalProperties, ObjectType, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
-use super::{resource_id, Ctx, Hint, Lowerer, Node, PendingStruct};
+use super::{ref_target, resource_id, Ctx, Hint, Lowerer, Node, PendingStruct};
 use crate::docs::to_rustdoc;
 use crate::error::{pointer_push, Error, Result};
 use crate::ir::{Enum, Field, Struct, TypeKind, TypeRef, Union, UnionVariant, Variant};
@@ -259,7 +259,7 @@ impl<'a> Lowerer<'a> {
         let mut variants = Vec::new();
         for (i, (at, node)) in nodes.into_iter().enumerate() {
             let raw = match node {
-                Node::Ref(r) => r.rsplit('/').next().unwrap_or(r).to_string(),
+                Node::Ref(r) => ref_target(r, &at)?.to_string(),
                 Node::Schema(s) => single_string_value_of_object(s).unwrap_or_else(|| format!("variant {}", i + 1)),
             };
             let variant_hint = Hint { field: &raw, docs: "" };
@@ -270,19 +270,7 @@ impl<'a> Lowerer<'a> {
                 (TypeRef::Named(_) | TypeRef::Expandable(_), Node::Ref(_)) => {
                     raw.rsplit('.').next().unwrap_or(&raw).to_string()
                 }
-                (ty, _) => match ty {
-                    TypeRef::Named(t) => self.ir.get(*t).name.clone(),
-                    TypeRef::String => "String".into(),
-                    TypeRef::Bool => "Bool".into(),
-                    TypeRef::Integer => "Integer".into(),
-                    TypeRef::Number => "Number".into(),
-                    TypeRef::Timestamp => "Timestamp".into(),
-                    TypeRef::Json => "Json".into(),
-                    TypeRef::Vec(_) => "Array".into(),
-                    TypeRef::Map(_) => "Map".into(),
-                    TypeRef::List(_) => "List".into(),
-                    TypeRef::Expandable(t) => self.ir.get(*t).name.clone(),
-                },
+                (ty, _) => self.type_label(ty),
             };
             variants.push(UnionVariant { rust_name: names.claim(variant_name(&name)), object: None, ty });
         }
@@ -295,6 +283,22 @@ impl<'a> Lowerer<'a> {
     /// Whether a type for `component` (or an inline schema) is named for its site.
     fn placed_at_site(&self, component: Option<&str>) -> bool {
         component.is_none_or(|c| self.placement.fixed(c).is_none())
+    }
+
+    /// A name for an inline union variant of type `ty`.
+    fn type_label(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::Named(t) | TypeRef::Expandable(t) => self.ir.get(*t).name.clone(),
+            TypeRef::String => "String".into(),
+            TypeRef::Bool => "Bool".into(),
+            TypeRef::Integer => "Integer".into(),
+            TypeRef::Number => "Number".into(),
+            TypeRef::Timestamp => "Timestamp".into(),
+            TypeRef::Json => "Json".into(),
+            TypeRef::Vec(_) => "Array".into(),
+            TypeRef::Map(_) => "Map".into(),
+            TypeRef::List(_) => "List".into(),
+        }
     }
 
     /// Lowers the fields of a struct created by `object_type`.
@@ -315,7 +319,7 @@ impl<'a> Lowerer<'a> {
             }
             let (nullable, description) = match node {
                 Node::Schema(s) => (s.schema_data.nullable, s.schema_data.description.as_deref().unwrap_or("")),
-                Node::Ref(r) => match self.schemas.get(r.rsplit('/').next().unwrap_or("")) {
+                Node::Ref(r) => match ref_target(r, &pointer).ok().and_then(|name| self.schemas.get(name)) {
                     Some(ReferenceOr::Item(s)) => {
                         (s.schema_data.nullable, s.schema_data.description.as_deref().unwrap_or(""))
                     }
