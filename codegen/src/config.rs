@@ -23,6 +23,11 @@ pub struct Config {
     /// name (`gelato_verified_outputs: VerifiedData`).
     #[serde(default)]
     pub rename: BTreeMap<String, String>,
+    /// Params that the API lets you clear by sending an empty value although the
+    /// document does not mark them (with `anyOf` and `enum: [""]`), as
+    /// `METHOD.FIELD.PATH` patterns (`update.metadata`, `*.metadata`).
+    #[serde(default)]
+    pub clearable: Vec<String>,
 }
 
 /// The pinned document.

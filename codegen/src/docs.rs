@@ -1,6 +1,8 @@
 //! Spec descriptions -> rustdoc markdown.
 //!
-//! Markdown is kept. Relative links (`/docs/identity`) become absolute
+//! Markdown is kept, and the few HTML tags Stripe's descriptions use (`<p>`,
+//! `<code>`, `<a href>`, `<strong>`, `<em>`, `<br>`, `<ul>`/`<li>`) become markdown.
+//! Relative links (`/docs/identity`) become absolute
 //! (`https://stripe.com/docs/identity`), bare URLs are wrapped in `<>` and square
 //! brackets that are not links are escaped, so that `cargo doc` builds the
 //! generated crate without warnings.
@@ -10,11 +12,91 @@ const SITE: &str = "https://stripe.com";
 
 /// Converts a spec description to rustdoc markdown.
 pub fn to_rustdoc(description: &str) -> String {
-    let chars: Vec<char> = description.trim().chars().collect();
+    let markdown = html_to_markdown(description.trim());
+    let chars: Vec<char> = markdown.trim().chars().collect();
     let mut out = String::with_capacity(chars.len() + 16);
     convert(&chars, &mut out);
-    let lines: Vec<&str> = out.lines().map(str::trim_end).collect();
+    let mut lines: Vec<&str> = Vec::new();
+    for line in out.lines().map(str::trim_end) {
+        // At most one blank line in a row.
+        if !(line.is_empty() && lines.last().is_some_and(|l| l.is_empty())) {
+            lines.push(line);
+        }
+    }
     lines.join("\n")
+}
+
+/// Rewrites the HTML tags Stripe's descriptions use as markdown; other text
+/// (and any other `<`) is kept as it is.
+fn html_to_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let Some(end) = after.find('>') else {
+            out.push_str(after);
+            return out;
+        };
+        let tag = &after[1..end];
+        let replacement = match tag.trim_end_matches('/').trim() {
+            "p" | "/ul" | "ul" => Some("\n\n".to_string()),
+            "/p" => Some("\n\n".to_string()),
+            "br" => Some("\n".to_string()),
+            "code" | "/code" => Some("`".to_string()),
+            "strong" | "/strong" | "b" | "/b" => Some("**".to_string()),
+            "em" | "/em" | "i" | "/i" => Some("*".to_string()),
+            "li" => Some("\n- ".to_string()),
+            "/li" => Some(String::new()),
+            "/a" => Some("]".to_string()),
+            other => other
+                .strip_prefix("a ")
+                .and_then(|attrs| attrs.trim().strip_prefix("href=\""))
+                .and_then(|href| href.split('"').next())
+                .map(|href| format!("<{href}>[")),
+        };
+        match replacement {
+            Some(r) => {
+                out.push_str(&r);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('<');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    relink(&out)
+}
+
+/// Turns the `<href>[text]` that `html_to_markdown` leaves for `<a>` into `[text](href)`.
+fn relink(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("<") {
+        let after = &rest[start..];
+        let parsed = after.find(">[").and_then(|close| {
+            let href = &after[1..close];
+            let body = &after[close + 2..];
+            let text_end = body.find(']')?;
+            (!href.contains(char::is_whitespace) && !href.is_empty())
+                .then(|| (href, &body[..text_end], close + 2 + text_end + 1))
+        });
+        out.push_str(&rest[..start]);
+        match parsed {
+            Some((href, label, len)) => {
+                out.push_str(&format!("[{label}]({href})"));
+                rest = &after[len..];
+            }
+            None => {
+                out.push('<');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn convert(chars: &[char], out: &mut String) {
@@ -141,5 +223,15 @@ mod tests {
             "a [link with \\[nested\\] text](https://stripe.com/x)"
         );
         assert_eq!(to_rustdoc("trailing spaces   \n\n next"), "trailing spaces\n\n next");
+    }
+
+    #[test]
+    fn stripe_html_becomes_markdown() {
+        assert_eq!(
+            to_rustdoc("<p>Can be canceled in <code>requires_input</code> <a href=\"/docs/identity/how\">status</a>.</p>\n\n<p>Once canceled, <strong>no</strong> more.</p>"),
+            "Can be canceled in `requires_input` [status](https://stripe.com/docs/identity/how).\n\nOnce canceled, **no** more."
+        );
+        assert_eq!(to_rustdoc("<ul><li>one</li><li>two</li></ul>"), "- one\n- two");
+        assert_eq!(to_rustdoc("a < b and <https://stripe.com>"), "a < b and <https://stripe.com>");
     }
 }

@@ -15,6 +15,8 @@ pub struct Ir {
     pub api_version: String,
     /// Every named type, in the order the lowering created them.
     pub types: Vec<TypeDef>,
+    /// The operations of the selected resources, in the document's path order.
+    pub operations: Vec<Operation>,
 }
 
 impl Ir {
@@ -35,8 +37,19 @@ pub struct TypeDef {
     pub source: String,
     /// Markdown documentation.
     pub docs: String,
+    /// Whether the type is sent (params) or received (models).
+    pub usage: Usage,
     /// What kind of type it is.
     pub kind: TypeKind,
+}
+
+/// Which way a type travels, which decides what the emitters derive for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Usage {
+    /// Decoded from responses (and re-encodable): a model.
+    Response,
+    /// Encoded into requests only: an operation's params and what they contain.
+    Request,
 }
 
 /// The kinds of named types.
@@ -157,4 +170,93 @@ pub enum TypeRef {
     Expandable(TypeId),
     /// A Stripe list object (`object: list`) of items.
     List(Box<TypeRef>),
+    /// A param that may also be cleared by sending an empty value (`anyOf` with
+    /// `enum: [""]`, or listed under `clearable` in `spec/codegen.yaml`).
+    Clearable(Box<TypeRef>),
+    /// A range filter: an exact value, or any of `gt`/`gte`/`lt`/`lte`.
+    Range(Box<TypeRef>),
+}
+
+/// An HTTP method of an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HttpMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `PATCH`
+    Patch,
+    /// `DELETE`
+    Delete,
+}
+
+impl HttpMethod {
+    /// The method as written in HTTP (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+
+    /// Where the params of this method go: the query string for `GET` and
+    /// `DELETE`, a form body otherwise (as Stripe's SDKs send them).
+    pub fn params_in(self) -> ParamsIn {
+        match self {
+            HttpMethod::Get | HttpMethod::Delete => ParamsIn::Query,
+            HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch => ParamsIn::Body,
+        }
+    }
+}
+
+/// Where an operation's params are sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ParamsIn {
+    /// Form-encoded in the query string.
+    Query,
+    /// Form-encoded in an `application/x-www-form-urlencoded` body.
+    Body,
+}
+
+/// An API operation (one method on one path).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// The document's `operationId` (`PostIdentityVerificationSessions`).
+    pub operation_id: String,
+    /// JSON pointer of the operation (`#/paths/~1v1~1.../post`).
+    pub source: String,
+    /// The HTTP method.
+    pub method: HttpMethod,
+    /// The path template, as in the document (`/v1/identity/verification_sessions/{session}`).
+    pub path: String,
+    /// The module of the resource the operation belongs to.
+    pub module: Vec<String>,
+    /// The Rust method name (`create`, `list`, `cancel`).
+    pub rust_name: String,
+    /// The path parameters, in the order the path template uses them.
+    pub path_params: Vec<PathParam>,
+    /// The params struct (fields from query parameters, or from the form body).
+    pub params: TypeId,
+    /// Where the params are sent.
+    pub params_in: ParamsIn,
+    /// The type of the successful response.
+    pub response: TypeRef,
+    /// Markdown documentation.
+    pub docs: String,
+}
+
+/// A parameter of the path template (`{session}`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathParam {
+    /// The name in the template.
+    pub wire_name: String,
+    /// The Rust argument name.
+    pub rust_name: String,
+    /// Markdown documentation.
+    pub docs: String,
 }

@@ -18,6 +18,7 @@ const KEYWORDS: &[&str] = &[
 const RESERVED_TYPES: &[&str] = &[
     "BTreeMap",
     "Box",
+    "Clearable",
     "Err",
     "Expandable",
     "List",
@@ -25,7 +26,10 @@ const RESERVED_TYPES: &[&str] = &[
     "Object",
     "Ok",
     "Option",
+    "RangeQuery",
     "Result",
+    "Serialize",
+    "Deserialize",
     "Some",
     "String",
     "Timestamp",

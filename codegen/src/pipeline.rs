@@ -73,7 +73,11 @@ pub fn generate(root: &Path, options: &Options) -> Result<Generated> {
             format!("is `{}`, but {CONFIG_PATH} pins API version `{}`", doc.info.version, config.spec.api_version),
         ));
     }
-    let select = if options.select.is_empty() { &config.select } else { &options.select };
+    let policy = lower::Policy {
+        select: if options.select.is_empty() { config.select.clone() } else { options.select.clone() },
+        rename: config.rename.clone(),
+        clearable: config.clearable.clone(),
+    };
 
     let default_out = root.join("generated");
     let out_dir = options.out.clone().unwrap_or_else(|| default_out.clone());
@@ -86,18 +90,17 @@ pub fn generate(root: &Path, options: &Options) -> Result<Generated> {
         runtime_path,
         standalone,
     };
-    let (ir, files) = generate_document(&doc, select, &config.rename, &crate_options)?;
+    let (ir, files) = generate_document(&doc, &policy, &crate_options)?;
     Ok(Generated { ir, files, out_dir })
 }
 
 /// Lowers and emits a parsed document: the compiler without the repository around it.
 pub fn generate_document(
     doc: &openapiv3::OpenAPI,
-    select: &[String],
-    rename: &std::collections::BTreeMap<String, String>,
+    policy: &lower::Policy,
     crate_options: &CrateOptions,
 ) -> Result<(Ir, Files)> {
-    let ir = lower::lower(doc, select, rename)?;
+    let ir = lower::lower(doc, policy)?;
     let files = emit::emit(&ir, crate_options)?;
     Ok((ir, files))
 }

@@ -1,8 +1,6 @@
 //! Bad documents fail with one error naming the JSON pointer and the reason;
 //! recursive schemas generate (boxed) instead of failing.
 
-use std::collections::BTreeMap;
-
 use stripe_codegen::ir::{TypeKind, TypeRef};
 use stripe_codegen::{load, lower};
 
@@ -13,7 +11,7 @@ fn doc(schemas: &str) -> String {
 
 fn lower_error(schemas: &str) -> String {
     let doc = load::parse(doc(schemas).as_bytes()).unwrap();
-    lower::lower(&doc, &["*".to_string()], &BTreeMap::new()).unwrap_err().to_string()
+    lower::lower(&doc, &lower::Policy::select(&["*"])).unwrap_err().to_string()
 }
 
 const RESOURCE: &str = "    a:\n      type: object\n      x-resourceId: a\n      properties:\n";
@@ -71,7 +69,7 @@ fn recursive_objects_are_boxed() {
         "{RESOURCE}        next: {{$ref: '#/components/schemas/a'}}\n        kids: {{type: array, items: {{$ref: '#/components/schemas/a'}}}}\n"
     );
     let doc = load::parse(doc(&schemas).as_bytes()).unwrap();
-    let ir = lower::lower(&doc, &["*".to_string()], &BTreeMap::new()).unwrap();
+    let ir = lower::lower(&doc, &lower::Policy::select(&["*"])).unwrap();
     let TypeKind::Struct(s) = &ir.types[0].kind else { panic!("{:?}", ir.types[0]) };
     let next = &s.fields[0];
     assert_eq!((next.wire_name.as_str(), next.boxed), ("next", true));
@@ -79,4 +77,87 @@ fn recursive_objects_are_boxed() {
     let kids = &s.fields[1];
     assert_eq!((kids.wire_name.as_str(), kids.boxed), ("kids", false));
     assert!(matches!(&kids.ty, TypeRef::Vec(item) if **item == TypeRef::Named(stripe_codegen::ir::TypeId(0))));
+}
+
+/// A document with resource `a` and the given `paths` (YAML, indented for `paths`).
+fn lower_paths(paths: &str) -> Result<stripe_codegen::ir::Ir, String> {
+    let text = format!(
+        "openapi: 3.0.0\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}components:\n  schemas:\n{RESOURCE}        id: {{type: string}}\n"
+    );
+    let doc = load::parse(text.as_bytes()).map_err(|e| e.to_string())?;
+    lower::lower(&doc, &lower::Policy::select(&["*"])).map_err(|e| e.to_string())
+}
+
+const OK_RESPONSE: &str =
+    "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/a'}\n";
+
+#[test]
+fn path_template_parameter_without_declaration() {
+    let err = lower_paths(&format!("  /v1/a/{{id}}:\n    get:\n{OK_RESPONSE}")).unwrap_err();
+    assert_eq!(err, "#/paths/~1v1~1a~1{id}/get/parameters: the path `/v1/a/{id}` uses `{id}`, which no `in: path` parameter declares");
+}
+
+#[test]
+fn path_parameter_not_in_template() {
+    let paths = format!("  /v1/a:\n    get:\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n{OK_RESPONSE}");
+    assert_eq!(
+        lower_paths(&paths).unwrap_err(),
+        "#/paths/~1v1~1a/get/parameters/0: path parameter `id` does not appear in the path `/v1/a`"
+    );
+}
+
+#[test]
+fn duplicate_operation_id() {
+    let paths = format!(
+        "  /v1/a:\n    get:\n      operationId: Same\n{OK_RESPONSE}    post:\n      operationId: Same\n{OK_RESPONSE}"
+    );
+    assert_eq!(
+        lower_paths(&paths).unwrap_err(),
+        "#/paths/~1v1~1a/post/operationId: duplicate operationId `Same` (also at #/paths/~1v1~1a/get)"
+    );
+}
+
+#[test]
+fn header_parameters_are_refused() {
+    let paths = format!("  /v1/a:\n    get:\n      parameters:\n        - {{name: X-Thing, in: header, schema: {{type: string}}}}\n{OK_RESPONSE}");
+    assert_eq!(
+        lower_paths(&paths).unwrap_err(),
+        "#/paths/~1v1~1a/get/parameters/0: header and cookie parameters are not supported"
+    );
+}
+
+#[test]
+fn non_form_bodies_are_refused() {
+    let paths = format!(
+        "  /v1/a:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {{type: object}}\n{OK_RESPONSE}"
+    );
+    assert_eq!(
+        lower_paths(&paths).unwrap_err(),
+        "#/paths/~1v1~1a/post/requestBody/content: unsupported request body type [\"application/json\"]: only `application/x-www-form-urlencoded` is"
+    );
+}
+
+#[test]
+fn operations_of_unselected_resources_are_skipped() {
+    let paths = format!("  /v1/a:\n    get:\n{OK_RESPONSE}  /v1/other:\n    get:\n      responses:\n        '200':\n          description: ok\n");
+    let ir = lower_paths(&paths).unwrap();
+    let names: Vec<(&str, &str)> = ir.operations.iter().map(|o| (o.path.as_str(), o.rust_name.as_str())).collect();
+    assert_eq!(names, [("/v1/a", "retrieve")]);
+}
+
+#[test]
+fn range_filters_and_clear_markers_in_params() {
+    let paths = format!(
+        "  /v1/a:\n    post:\n      requestBody:\n        content:\n          application/x-www-form-urlencoded:\n            schema:\n              type: object\n              properties:\n                when:\n                  anyOf:\n                    - {{type: object, properties: {{gt: {{type: integer}}, lte: {{type: integer}}}}}}\n                    - {{type: integer}}\n                note:\n                  anyOf:\n                    - {{type: string}}\n                    - {{type: string, enum: ['']}}\n{OK_RESPONSE}"
+    );
+    let ir = lower_paths(&paths).unwrap();
+    let TypeKind::Struct(params) = &ir.get(ir.operations[0].params).kind else { panic!() };
+    let types: Vec<(&str, &TypeRef)> = params.fields.iter().map(|f| (f.wire_name.as_str(), &f.ty)).collect();
+    assert_eq!(
+        types,
+        [
+            ("when", &TypeRef::Range(Box::new(TypeRef::Integer))),
+            ("note", &TypeRef::Clearable(Box::new(TypeRef::String)))
+        ]
+    );
 }

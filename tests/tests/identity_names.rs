@@ -5,15 +5,24 @@
 
 use std::path::Path;
 
+use stripe_codegen::ir::{Ir, ParamsIn, TypeRef, Usage};
 use stripe_codegen::pipeline;
+
+fn identity_ir() -> Ir {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    pipeline::generate(root, &pipeline::Options::default()).unwrap_or_else(|e| panic!("{e}")).ir
+}
+
+fn type_paths(ir: &Ir, usage: Usage) -> Vec<String> {
+    let mut paths: Vec<String> =
+        ir.types.iter().filter(|t| t.usage == usage).map(|t| format!("{}::{}", t.module.join("::"), t.name)).collect();
+    paths.sort();
+    paths
+}
 
 #[test]
 fn identity_types_have_sdk_like_paths() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let generated = pipeline::generate(root, &pipeline::Options::default()).unwrap_or_else(|e| panic!("{e}"));
-    let mut paths: Vec<String> =
-        generated.ir.types.iter().map(|t| format!("{}::{}", t.module.join("::"), t.name)).collect();
-    paths.sort();
+    let paths = type_paths(&identity_ir(), Usage::Response);
     let expected = [
         "identity::verification_report::Document",
         "identity::verification_report::DocumentDob",
@@ -56,6 +65,80 @@ fn identity_types_have_sdk_like_paths() {
         "shared::Address",
     ];
     assert_eq!(paths, expected);
+}
+
+#[test]
+fn identity_params_types_are_named_by_operation_and_path() {
+    let paths = type_paths(&identity_ir(), Usage::Request);
+    let expected = [
+        "identity::verification_report::ListParams",
+        "identity::verification_report::ListParamsType",
+        "identity::verification_report::RetrieveParams",
+        "identity::verification_session::CancelParams",
+        "identity::verification_session::CreateParams",
+        "identity::verification_session::CreateParamsOptions",
+        "identity::verification_session::CreateParamsOptionsDocument",
+        "identity::verification_session::CreateParamsOptionsDocumentAllowedTypes",
+        "identity::verification_session::CreateParamsType",
+        "identity::verification_session::ListParams",
+        "identity::verification_session::ListParamsStatus",
+        "identity::verification_session::RedactParams",
+        "identity::verification_session::RetrieveParams",
+        "identity::verification_session::UpdateParams",
+        "identity::verification_session::UpdateParamsOptions",
+        "identity::verification_session::UpdateParamsOptionsDocument",
+        "identity::verification_session::UpdateParamsOptionsDocumentAllowedTypes",
+        "identity::verification_session::UpdateParamsType",
+    ];
+    assert_eq!(paths, expected);
+}
+
+/// Every Identity operation: its resource module, method name, HTTP method and
+/// path, path parameters, params type, where the params go, and the response.
+#[test]
+fn identity_operations_are_lowered_from_paths() {
+    let ir = identity_ir();
+    let describe = |ty: &TypeRef| match ty {
+        TypeRef::Named(id) => ir.get(*id).name.clone(),
+        TypeRef::List(item) => match item.as_ref() {
+            TypeRef::Named(id) => format!("List<{}>", ir.get(*id).name),
+            other => format!("List<{other:?}>"),
+        },
+        other => format!("{other:?}"),
+    };
+    let operations: Vec<String> = ir
+        .operations
+        .iter()
+        .map(|op| {
+            let path_params: Vec<&str> = op.path_params.iter().map(|p| p.rust_name.as_str()).collect();
+            let params_in = match op.params_in {
+                ParamsIn::Query => "query",
+                ParamsIn::Body => "body",
+            };
+            format!(
+                "{}::{}({}) {} {} params={} in {} -> {}",
+                op.module.join("::"),
+                op.rust_name,
+                path_params.join(", "),
+                op.method.as_str(),
+                op.path,
+                ir.get(op.params).name,
+                params_in,
+                describe(&op.response)
+            )
+        })
+        .collect();
+    let expected = [
+        "identity::verification_report::list() GET /v1/identity/verification_reports params=ListParams in query -> List<VerificationReport>",
+        "identity::verification_report::retrieve(report) GET /v1/identity/verification_reports/{report} params=RetrieveParams in query -> VerificationReport",
+        "identity::verification_session::list() GET /v1/identity/verification_sessions params=ListParams in query -> List<VerificationSession>",
+        "identity::verification_session::create() POST /v1/identity/verification_sessions params=CreateParams in body -> VerificationSession",
+        "identity::verification_session::retrieve(session) GET /v1/identity/verification_sessions/{session} params=RetrieveParams in query -> VerificationSession",
+        "identity::verification_session::update(session) POST /v1/identity/verification_sessions/{session} params=UpdateParams in body -> VerificationSession",
+        "identity::verification_session::cancel(session) POST /v1/identity/verification_sessions/{session}/cancel params=CancelParams in body -> VerificationSession",
+        "identity::verification_session::redact(session) POST /v1/identity/verification_sessions/{session}/redact params=RedactParams in body -> VerificationSession",
+    ];
+    assert_eq!(operations, expected);
 }
 
 #[test]

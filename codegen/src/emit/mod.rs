@@ -1,12 +1,13 @@
 //! Emission: IR -> the files of the generated crate.
 //!
-//! One module per kind of item (`models`, `enums`, `unions`); this module
+//! One module per kind of item (`models`, `params`, `enums`, `unions`); this module
 //! lays out the module tree (one file per module), formats each file with
 //! prettyplease and adds the "generated, do not edit" header.
 
 mod crate_files;
 mod enums;
 mod models;
+mod params;
 pub mod types;
 mod unions;
 
@@ -16,7 +17,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{Error, Result};
-use crate::ir::{Ir, TypeId, TypeKind};
+use crate::ir::{Ir, TypeId, TypeKind, Usage};
 pub use crate_files::CrateOptions;
 use types::{ident, inner_doc_attrs, Uses};
 
@@ -100,6 +101,7 @@ fn emit_module(ir: &Ir, tree: &ModuleTree, path: &[String], module: &Module) -> 
     for id in &module.types {
         let def = ir.get(*id);
         items.push(match &def.kind {
+            TypeKind::Struct(s) if def.usage == Usage::Request => params::emit_params(ir, def, s, &mut uses)?,
             TypeKind::Struct(s) => models::emit_struct(ir, def, s, &mut uses)?,
             TypeKind::Enum(e) => enums::emit_enum(def, e)?,
             TypeKind::Union(u) => unions::emit_union(ir, def, u, &mut uses)?,

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::{doc_attrs, ident, render, Uses};
+use super::types::{doc_attrs, field_decl, ident, Uses};
 use crate::error::Result;
 use crate::ir::{Ir, Struct, TypeDef};
 
@@ -13,24 +13,7 @@ pub fn emit_struct(ir: &Ir, def: &TypeDef, s: &Struct, uses: &mut Uses) -> Resul
     let docs = doc_attrs(&def.docs);
     let mut fields = Vec::with_capacity(s.fields.len());
     for field in &s.fields {
-        let field_name = ident(&field.rust_name)?;
-        let mut ty = render(ir, &field.ty, &def.module, uses)?;
-        if field.boxed {
-            ty = quote!(Box<#ty>);
-        }
-        if field.optional() {
-            ty = quote!(Option<#ty>);
-        }
-        let rename = (field.rust_name != field.wire_name).then(|| {
-            let wire = &field.wire_name;
-            quote!(#[serde(rename = #wire)])
-        });
-        let field_docs = doc_attrs(&field.docs);
-        fields.push(quote! {
-            #field_docs
-            #rename
-            pub #field_name: #ty,
-        });
+        fields.push(field_decl(ir, def, field, field.optional(), quote!(), uses)?);
     }
     uses.add("serde::Deserialize");
     uses.add("serde::Serialize");

@@ -6,7 +6,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::error::{Error, Result};
-use crate::ir::{Ir, TypeId, TypeRef};
+use crate::ir::TypeId;
+use crate::ir::{Field, Ir, TypeDef, TypeRef};
 
 /// An identifier from a name the sanitiser made (or the config supplied).
 pub fn ident(name: &str) -> Result<Ident> {
@@ -75,6 +76,16 @@ pub fn render(ir: &Ir, ty: &TypeRef, from: &[String], uses: &mut Uses) -> Result
             let item = render(ir, item, from, uses)?;
             quote!(List<#item>)
         }
+        TypeRef::Clearable(inner) => {
+            uses.add("stripe_runtime::Clearable");
+            let inner = render(ir, inner, from, uses)?;
+            quote!(Clearable<#inner>)
+        }
+        TypeRef::Range(bound) => {
+            uses.add("stripe_runtime::RangeQuery");
+            let bound = render(ir, bound, from, uses)?;
+            quote!(RangeQuery<#bound>)
+        }
     })
 }
 
@@ -87,6 +98,38 @@ pub fn named(ir: &Ir, id: TypeId, from: &[String]) -> Result<TokenStream> {
     }
     let segments = def.module.iter().map(|m| ident(m)).collect::<Result<Vec<_>>>()?;
     Ok(quote!(crate #(:: #segments)* :: #name))
+}
+
+/// A struct field of `def`: its docs, `rename` where the Rust name differs from
+/// the wire name, the `extra` attributes and `pub name: Type`, the type boxed if the
+/// field is and wrapped in `Option` if `optional`.
+pub fn field_decl(
+    ir: &Ir,
+    def: &TypeDef,
+    field: &Field,
+    optional: bool,
+    extra: TokenStream,
+    uses: &mut Uses,
+) -> Result<TokenStream> {
+    let name = ident(&field.rust_name)?;
+    let mut ty = render(ir, &field.ty, &def.module, uses)?;
+    if field.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    if optional {
+        ty = quote!(Option<#ty>);
+    }
+    let rename = (field.rust_name != field.wire_name).then(|| {
+        let wire = &field.wire_name;
+        quote!(#[serde(rename = #wire)])
+    });
+    let docs = doc_attrs(&field.docs);
+    Ok(quote! {
+        #docs
+        #rename
+        #extra
+        pub #name: #ty,
+    })
 }
 
 /// `#[doc = "..."]` attributes, one per line, so they print as `///` lines.

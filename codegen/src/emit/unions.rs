@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::types::{doc_attrs, ident, render, Uses};
 use crate::error::Result;
-use crate::ir::{Ir, TypeDef, TypeKind, TypeRef, Union};
+use crate::ir::{Ir, TypeDef, TypeKind, TypeRef, Union, Usage};
 use crate::names::CATCH_ALL_VARIANT;
 
 /// A union and its impls.
@@ -36,10 +36,14 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, uses: &mut Uses) -> Result<
         all_have_ids &= has_id;
         ids.push(quote!(Self::#v(object) => object.id(),));
     }
-    uses.add("serde::Deserialize");
     uses.add("serde::Serialize");
-    let derive_de = (!u.discriminated).then(|| quote!(Deserialize,));
-    let de_impl = u.discriminated.then(|| {
+    // Params unions are only sent, and their variants only implement `Serialize`.
+    let decodes = def.usage == Usage::Response;
+    if decodes {
+        uses.add("serde::Deserialize");
+    }
+    let derive_de = (decodes && !u.discriminated).then(|| quote!(Deserialize,));
+    let de_impl = (decodes && u.discriminated).then(|| {
         quote! {
             impl<'de> Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -9,26 +9,51 @@
 //!    `shared` module under its own name (`Address`).
 //! 3. Lower every schema to structs, enums and unions, breadth first from a work
 //!    queue (no recursion on the depth of the document's objects).
+//! 4. Lower the selected resources' operations (`operations`): path parameters,
+//!    a params struct per operation (`CreateParams`, with nested param types named
+//!    by their path, `CreateParamsOptionsDocument`) and the response type.
 
+mod operations;
 mod placement;
 mod schema;
 mod sites;
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
 use crate::config::pattern_matches;
 use crate::error::{pointer_push, Error, Result};
-use crate::ir::{Ir, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::ir::{Ir, TypeDef, TypeId, TypeKind, TypeRef, Usage};
 use crate::names::Namespace;
 
+pub use operations::method_name;
 pub use placement::SHARED_MODULE;
 
-/// Lowers the schemas of the resources matching `select` (and everything they
-/// reference) into the IR. `rename` overrides the Rust name of component schemas.
-pub fn lower(doc: &OpenAPI, select: &[String], rename: &BTreeMap<String, String>) -> Result<Ir> {
+/// What to lower, and the naming and shape overrides: the policy of `spec/codegen.yaml`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// Resource id patterns to generate (`identity.*`), matched against `x-resourceId`.
+    pub select: Vec<String>,
+    /// Rust type names to use instead of the derived ones, by component schema name.
+    pub rename: BTreeMap<String, String>,
+    /// `METHOD.FIELD.PATH` patterns of params that may be cleared although the
+    /// document does not say so (`update.metadata`).
+    pub clearable: Vec<String>,
+}
+
+impl Policy {
+    /// A policy that selects `select` and overrides nothing.
+    pub fn select(select: &[&str]) -> Self {
+        Policy { select: select.iter().map(|s| s.to_string()).collect(), ..Policy::default() }
+    }
+}
+
+/// Lowers the schemas of the resources matching the policy's selection (and
+/// everything they reference), and their operations, into the IR.
+pub fn lower(doc: &OpenAPI, policy: &Policy) -> Result<Ir> {
+    let (select, rename) = (&policy.select, &policy.rename);
     let empty = IndexMap::new();
     let schemas = doc.components.as_ref().map_or(&empty, |c| &c.schemas);
     let mut roots: Vec<(&str, &str)> = Vec::new();
@@ -49,13 +74,16 @@ pub fn lower(doc: &OpenAPI, select: &[String], rename: &BTreeMap<String, String>
     }
     roots.sort();
     let root_names: Vec<&str> = roots.iter().map(|(_, name)| *name).collect();
-    let sites = sites::analyse(schemas, &root_names)?;
+    let planned = operations::plan(doc, &root_names.iter().copied().collect::<HashSet<_>>())?;
+    let operation_nodes: Vec<(Node<'_>, String)> = planned.iter().flat_map(|p| p.schema_nodes()).collect();
+    let sites = sites::analyse(schemas, &root_names, &operation_nodes)?;
     let placement = placement::Placement::new(schemas, &sites, rename);
 
     let mut lowerer = Lowerer {
         schemas,
         placement,
-        ir: Ir { api_version: doc.info.version.clone(), types: Vec::new() },
+        clearable: &policy.clearable,
+        ir: Ir { api_version: doc.info.version.clone(), types: Vec::new(), operations: Vec::new() },
         components: HashMap::new(),
         in_progress: Vec::new(),
         modules: HashMap::new(),
@@ -63,6 +91,11 @@ pub fn lower(doc: &OpenAPI, select: &[String], rename: &BTreeMap<String, String>
     };
     for name in &root_names {
         lowerer.component(name, None)?;
+    }
+    let method_names = operations::method_names(&planned);
+    for (planned, rust_name) in planned.iter().zip(method_names) {
+        let operation = lowerer.lower_operation(planned, rust_name)?;
+        lowerer.ir.operations.push(operation);
     }
     while let Some(pending) = lowerer.queue.pop_front() {
         lowerer.lower_struct_body(pending)?;
@@ -111,6 +144,11 @@ pub(crate) struct Ctx {
     base: String,
     /// The Rust name of the type whose field is being lowered.
     owner: String,
+    /// Whether the types made here are sent or received.
+    usage: Usage,
+    /// For params, the dotted wire path from the operation (`update.options`),
+    /// matched against the `clearable` policy; empty for models.
+    wire_path: String,
 }
 
 /// What the place a type is used from says about it.
@@ -122,16 +160,26 @@ pub(crate) struct Hint<'h> {
     docs: &'h str,
 }
 
+/// A property of an object schema, or a query parameter of an operation.
+pub(crate) struct Prop<'a> {
+    name: &'a str,
+    node: Node<'a>,
+    pointer: String,
+    required: bool,
+    /// Documentation written beside the schema (a parameter's), preferred to its own.
+    description: Option<&'a str>,
+}
+
 struct PendingStruct<'a> {
     id: TypeId,
-    object: &'a openapiv3::ObjectType,
-    pointer: String,
+    props: Vec<Prop<'a>>,
     ctx: Ctx,
 }
 
 struct Lowerer<'a> {
     schemas: &'a IndexMap<String, ReferenceOr<Schema>>,
     placement: placement::Placement<'a>,
+    clearable: &'a [String],
     ir: Ir,
     /// Named types created for component schemas, by schema name.
     components: HashMap<&'a str, TypeId>,
@@ -222,11 +270,15 @@ impl<'a> Lowerer<'a> {
         };
         let name = self.modules.entry(module.clone()).or_default().claim(wanted);
         let id = TypeId(self.ir.types.len());
+        // Component schemas with a fixed place are models wherever they are used.
+        let fixed = component.is_some_and(|c| self.placement.fixed(c).is_some());
+        let usage = if fixed { Usage::Response } else { ctx.usage };
         self.ir.types.push(TypeDef {
             name: name.clone(),
             module: module.clone(),
             source: pointer.to_string(),
             docs,
+            usage,
             kind,
         });
         if let Some(component) = component {
@@ -235,7 +287,11 @@ impl<'a> Lowerer<'a> {
         // Inline types of a resource are named from its fields alone (`LastError`);
         // those of other types carry the type's name (`OptionsDocument`).
         let base = if is_resource { String::new() } else { name.clone() };
-        (id, Ctx { module, base, owner: name })
+        let wire_path = match usage {
+            Usage::Request if !ctx.wire_path.is_empty() => format!("{}.{}", ctx.wire_path, hint.field),
+            _ => String::new(),
+        };
+        (id, Ctx { module, base, owner: name, usage, wire_path })
     }
 
     fn finish_unions(&mut self) {

@@ -2,10 +2,11 @@
 
 use openapiv3::{AdditionalProperties, ObjectType, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
-use super::{ref_target, resource_id, Ctx, Hint, Lowerer, Node, PendingStruct};
+use super::{ref_target, resource_id, Ctx, Hint, Lowerer, Node, PendingStruct, Prop};
+use crate::config::pattern_matches;
 use crate::docs::to_rustdoc;
 use crate::error::{pointer_push, Error, Result};
-use crate::ir::{Enum, Field, Struct, TypeKind, TypeRef, Union, UnionVariant, Variant};
+use crate::ir::{Enum, Field, Struct, TypeKind, TypeRef, Union, UnionVariant, Usage, Variant};
 use crate::names::{field_name, variant_name, Namespace, CATCH_ALL_VARIANT};
 
 /// Whether a component schema becomes a named type of its own (otherwise it is an
@@ -29,7 +30,7 @@ pub(super) fn is_named(schema: &Schema) -> bool {
 }
 
 /// For a Stripe list object (`object: list`, `data`, `has_more`, `url`), its items.
-fn list_items(o: &ObjectType) -> Option<&ReferenceOr<Box<Schema>>> {
+pub(super) fn list_items(o: &ObjectType) -> Option<&ReferenceOr<Box<Schema>>> {
     let object = o.properties.get("object")?;
     if single_string_value(Node::of(object))? != "list" || !o.properties.contains_key("has_more") {
         return None;
@@ -188,7 +189,19 @@ impl<'a> Lowerer<'a> {
             fields: Vec::new(),
         });
         let (id, inner) = self.new_type(ctx, hint, component, pointer, docs, kind);
-        self.queue.push_back(PendingStruct { id, object: o, pointer: pointer.to_string(), ctx: inner });
+        let at = pointer_push(pointer, "properties");
+        let props = o
+            .properties
+            .iter()
+            .map(|(name, node)| Prop {
+                name,
+                node: Node::of(node),
+                pointer: pointer_push(&at, name),
+                required: o.required.iter().any(|r| r == name),
+                description: None,
+            })
+            .collect();
+        self.queue.push_back(PendingStruct { id, props, ctx: inner });
         Ok(TypeRef::Named(id))
     }
 
@@ -235,11 +248,22 @@ impl<'a> Lowerer<'a> {
             .filter(|(_, v)| !is_clear_marker(v))
             .map(|(i, v)| (pointer_push(&at, &i.to_string()), Node::of(v)))
             .collect();
-        match nodes.as_slice() {
-            [] => Err(Error::at(pointer, format!("{keyword} has no schemas"))),
-            [(at, only)] => self.type_ref(*only, at, Some((ctx, hint))),
-            _ => self.union(nodes, pointer, ctx, hint, component, docs()),
-        }
+        let ty = match nodes.as_slice() {
+            [] => return Err(Error::at(pointer, format!("{keyword} has no schemas"))),
+            [(at, only)] => self.type_ref(*only, at, Some((ctx, hint)))?,
+            [(a, first), (b, second)] if ctx.usage == Usage::Request => match range_bound(*first, *second) {
+                Some((scalar, at)) => {
+                    let at = if at == 0 { a } else { b };
+                    let bound = self.schema_type(scalar, at, ctx, hint, None)?;
+                    TypeRef::Range(Box::new(bound))
+                }
+                None => self.union(nodes, pointer, ctx, hint, component, docs())?,
+            },
+            _ => self.union(nodes, pointer, ctx, hint, component, docs())?,
+        };
+        // Params may be cleared by sending an empty value; responses never carry the marker's value.
+        let clearable = ctx.usage == Usage::Request && variants.iter().any(is_clear_marker);
+        Ok(if clearable { clearable_of(ty) } else { ty })
     }
 
     /// A union of `nodes`; variants are discriminated by `object` once every
@@ -298,26 +322,25 @@ impl<'a> Lowerer<'a> {
             TypeRef::Vec(_) => "Array".into(),
             TypeRef::Map(_) => "Map".into(),
             TypeRef::List(_) => "List".into(),
+            TypeRef::Clearable(inner) => self.type_label(inner),
+            TypeRef::Range(_) => "Range".into(),
         }
     }
 
-    /// Lowers the fields of a struct created by `object_type`.
+    /// Lowers the fields of a struct created by `object_type` (or an operation's params).
     pub(super) fn lower_struct_body(&mut self, pending: PendingStruct<'a>) -> Result<()> {
-        let PendingStruct { id, object, pointer, ctx } = pending;
-        let at = pointer_push(&pointer, "properties");
+        let PendingStruct { id, props, ctx } = pending;
         let mut names = Namespace::default();
         let mut fields = Vec::new();
         let mut object_name = None;
-        for (prop, node) in &object.properties {
-            let node = Node::of(node);
-            let required = object.required.iter().any(|r| r == prop);
-            if prop == "object" && required {
+        for Prop { name: prop, node, pointer, required, description } in props {
+            if prop == "object" && required && ctx.usage == Usage::Response {
                 if let Some(value) = single_string_value(node) {
                     object_name = Some(value.to_string());
                     continue;
                 }
             }
-            let (nullable, description) = match node {
+            let (nullable, own_description) = match node {
                 Node::Schema(s) => (s.schema_data.nullable, s.schema_data.description.as_deref().unwrap_or("")),
                 Node::Ref(r) => match ref_target(r, &pointer).ok().and_then(|name| self.schemas.get(name)) {
                     Some(ReferenceOr::Item(s)) => {
@@ -326,15 +349,25 @@ impl<'a> Lowerer<'a> {
                     _ => (false, ""),
                 },
             };
+            let description = description.filter(|d| !d.trim().is_empty()).unwrap_or(own_description);
             let hint = Hint { field: prop, docs: description };
-            let ty = self.type_ref(node, &pointer_push(&at, prop), Some((&ctx, &hint)))?;
+            let mut ty = self.type_ref(node, &pointer, Some((&ctx, &hint)))?;
+            if ctx.usage == Usage::Request && !ctx.wire_path.is_empty() {
+                let path = format!("{}.{prop}", ctx.wire_path);
+                if self.clearable.iter().any(|pattern| pattern_matches(pattern, &path)) {
+                    ty = clearable_of(ty);
+                }
+            }
             let docs = if description.trim().is_empty() {
-                format!("The `{prop}` of this object.")
+                match ctx.usage {
+                    Usage::Response => format!("The `{prop}` of this object."),
+                    Usage::Request => format!("The `{prop}` parameter."),
+                }
             } else {
                 to_rustdoc(description)
             };
             fields.push(Field {
-                wire_name: prop.clone(),
+                wire_name: prop.to_string(),
                 rust_name: names.claim(field_name(prop)),
                 ty,
                 required,
@@ -349,6 +382,55 @@ impl<'a> Lowerer<'a> {
         }
         Ok(())
     }
+}
+
+/// `ty` as a param that may be cleared (once, however many reasons say so).
+fn clearable_of(ty: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Clearable(_) => ty,
+        other => TypeRef::Clearable(Box::new(other)),
+    }
+}
+
+/// Stripe's range filter shape: an inline object whose properties are some of
+/// `gt`, `gte`, `lt` and `lte`, all of one scalar type, beside that scalar type.
+/// Returns the scalar schema and its position (0 or 1).
+fn range_bound<'a>(first: Node<'a>, second: Node<'a>) -> Option<(&'a Schema, usize)> {
+    let scalar_kind = |node: Node<'a>| match node {
+        Node::Schema(s) => match &s.schema_kind {
+            SchemaKind::Type(Type::Integer(i)) if i.enumeration.is_empty() => Some(("integer", s)),
+            SchemaKind::Type(Type::Number(n)) if n.enumeration.is_empty() => Some(("number", s)),
+            SchemaKind::Type(Type::String(t)) if t.enumeration.is_empty() => Some(("string", s)),
+            _ => None,
+        },
+        Node::Ref(_) => None,
+    };
+    let bounds_kind = |node: Node<'a>| {
+        let Node::Schema(Schema { schema_kind: SchemaKind::Type(Type::Object(o)), .. }) = node else { return None };
+        if o.properties.is_empty() || !o.required.is_empty() {
+            return None;
+        }
+        let mut kind = None;
+        for (name, prop) in &o.properties {
+            if !matches!(name.as_str(), "gt" | "gte" | "lt" | "lte") {
+                return None;
+            }
+            let (k, _) = scalar_kind(Node::of(prop))?;
+            if kind.is_some_and(|seen| seen != k) {
+                return None;
+            }
+            kind = Some(k);
+        }
+        kind
+    };
+    for (bounds, scalar, position) in [(first, second, 1), (second, first, 0)] {
+        if let (Some(k), Some((s, schema))) = (bounds_kind(bounds), scalar_kind(scalar)) {
+            if k == s {
+                return Some((schema, position));
+            }
+        }
+    }
+    None
 }
 
 /// The constant `object` of an inline object schema, to name a union variant by.

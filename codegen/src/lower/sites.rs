@@ -17,17 +17,18 @@ pub struct Sites<'a> {
     pub count: HashMap<&'a str, usize>,
 }
 
-/// Walks the closure of `roots`, breadth first.
-pub fn analyse<'a>(schemas: &'a IndexMap<String, ReferenceOr<Schema>>, roots: &[&'a str]) -> Result<Sites<'a>> {
+/// Walks the closure of `roots` and of the schemas in `extra` (those of the
+/// selected operations, each with its pointer), breadth first.
+pub fn analyse<'a>(
+    schemas: &'a IndexMap<String, ReferenceOr<Schema>>,
+    roots: &[&'a str],
+    extra: &[(Node<'a>, String)],
+) -> Result<Sites<'a>> {
     let mut seen: HashSet<&str> = roots.iter().copied().collect();
     let mut queue: VecDeque<&'a str> = roots.iter().copied().collect();
     let mut closure = Vec::new();
     let mut count: HashMap<&'a str, usize> = HashMap::new();
-    while let Some(name) = queue.pop_front() {
-        closure.push(name);
-        let (key, schema) = schemas.get_key_value(name).expect("only existing schemas are queued");
-        let mut refs = Vec::new();
-        walk(Node::of(schema), &pointer_push("#/components/schemas", key), &mut refs)?;
+    let mut visit = |refs: Vec<(&'a str, String)>, queue: &mut VecDeque<&'a str>| -> Result<()> {
         for (reference, pointer) in refs {
             let target = ref_target(reference, &pointer)?;
             let Some((target, _)) = schemas.get_key_value(target) else {
@@ -38,6 +39,19 @@ pub fn analyse<'a>(schemas: &'a IndexMap<String, ReferenceOr<Schema>>, roots: &[
                 queue.push_back(target.as_str());
             }
         }
+        Ok(())
+    };
+    let mut refs = Vec::new();
+    for (node, pointer) in extra {
+        walk(*node, pointer, &mut refs)?;
+    }
+    visit(refs, &mut queue)?;
+    while let Some(name) = queue.pop_front() {
+        closure.push(name);
+        let (key, schema) = schemas.get_key_value(name).expect("only existing schemas are queued");
+        let mut refs = Vec::new();
+        walk(Node::of(schema), &pointer_push("#/components/schemas", key), &mut refs)?;
+        visit(refs, &mut queue)?;
     }
     Ok(Sites { closure, count })
 }

@@ -5,6 +5,7 @@
 use serde::Deserialize;
 use serde::Serialize;
 use stripe_runtime::Object;
+use stripe_runtime::RangeQuery;
 use stripe_runtime::Timestamp;
 /// A VerificationReport is the result of an attempt to collect and verify data from a user.
 /// The collection of verification checks performed is determined from the `type` and `options`
@@ -352,6 +353,111 @@ impl IdNumberStatus {
     }
 }
 stripe_runtime::wire_enum!(IdNumberStatus);
+/// Parameters of `GET /v1/identity/verification_reports`.
+///
+/// List all verification reports.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ListParams {
+    /// The `created` parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<RangeQuery<i64>>,
+    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ending_before: Option<String>,
+    /// Specifies which fields in the response should be expanded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand: Option<Vec<String>>,
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_after: Option<String>,
+    /// Only return VerificationReports of this type
+    #[serde(rename = "type")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ListParamsType>,
+    /// Only return VerificationReports created by this VerificationSession ID. It is allowed to provide a VerificationIntent ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_session: Option<String>,
+}
+impl ListParams {
+    /// Params with nothing set: every field is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `created`.
+    pub fn created(mut self, created: impl Into<RangeQuery<i64>>) -> Self {
+        self.created = Some(created.into());
+        self
+    }
+    /// Sets `ending_before`.
+    pub fn ending_before(mut self, ending_before: impl Into<String>) -> Self {
+        self.ending_before = Some(ending_before.into());
+        self
+    }
+    /// Sets `expand`.
+    pub fn expand(
+        mut self,
+        expand: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.expand = Some(expand.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `limit`.
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets `starting_after`.
+    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
+        self.starting_after = Some(starting_after.into());
+        self
+    }
+    /// Sets `type`.
+    pub fn type_(mut self, type_: ListParamsType) -> Self {
+        self.type_ = Some(type_);
+        self
+    }
+    /// Sets `verification_session`.
+    pub fn verification_session(
+        mut self,
+        verification_session: impl Into<String>,
+    ) -> Self {
+        self.verification_session = Some(verification_session.into());
+        self
+    }
+}
+/// Only return VerificationReports of this type
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ListParamsType {
+    /// `document`
+    Document,
+    /// `id_number`
+    IdNumber,
+    /// A value this version of the crate does not know; it holds the value as sent.
+    Unrecognized(String),
+}
+impl ListParamsType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Document => "document",
+            Self::IdNumber => "id_number",
+            Self::Unrecognized(value) => value,
+        }
+    }
+    /// The variant for a wire value; values this version does not know are kept in [`ListParamsType::Unrecognized`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "document" => Self::Document,
+            "id_number" => Self::IdNumber,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+}
+stripe_runtime::wire_enum!(ListParamsType);
 /// The `options` of `VerificationReport`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Options {
@@ -409,6 +515,29 @@ stripe_runtime::wire_enum!(OptionsDocumentAllowedTypes);
 /// The `id_number` of `Options`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OptionsIdNumber {}
+/// Parameters of `GET /v1/identity/verification_reports/{report}`.
+///
+/// Retrieves an existing VerificationReport
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RetrieveParams {
+    /// Specifies which fields in the response should be expanded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand: Option<Vec<String>>,
+}
+impl RetrieveParams {
+    /// Params with nothing set: every field is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `expand`.
+    pub fn expand(
+        mut self,
+        expand: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.expand = Some(expand.into_iter().map(Into::into).collect());
+        self
+    }
+}
 /// Result from a selfie check
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Selfie {

@@ -5,8 +5,10 @@
 use serde::Deserialize;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use stripe_runtime::Clearable;
 use stripe_runtime::Expandable;
 use stripe_runtime::Object;
+use stripe_runtime::RangeQuery;
 use stripe_runtime::Timestamp;
 /// A VerificationSession guides you through the process of collecting and verifying the identities
 /// of your users. It contains details about the type of verification, such as what [verification
@@ -61,6 +63,232 @@ impl Object for VerificationSession {
         &self.id
     }
 }
+/// Parameters of `POST /v1/identity/verification_sessions/{session}/cancel`.
+///
+/// A VerificationSession object can be canceled when it is in `requires_input` [status](https://stripe.com/docs/identity/how-sessions-work).
+///
+/// Once canceled, future submission attempts are disabled. This cannot be undone. [Learn more](https://stripe.com/docs/identity/verification-sessions#cancel).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CancelParams {
+    /// Specifies which fields in the response should be expanded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand: Option<Vec<String>>,
+}
+impl CancelParams {
+    /// Params with nothing set: every field is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `expand`.
+    pub fn expand(
+        mut self,
+        expand: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.expand = Some(expand.into_iter().map(Into::into).collect());
+        self
+    }
+}
+/// Parameters of `POST /v1/identity/verification_sessions`.
+///
+/// Creates a VerificationSession object.
+///
+/// After the VerificationSession is created, display a verification modal using the session `client_secret` or send your users to the session’s `url`.
+///
+/// If your API key is in test mode, verification checks won’t actually process, though everything else will occur as if in live mode.
+///
+/// Related guide: [Verify your users’ identity documents](https://stripe.com/docs/identity/verify-identity-documents)
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CreateParams {
+    /// Specifies which fields in the response should be expanded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand: Option<Vec<String>>,
+    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<BTreeMap<String, String>>,
+    /// A set of options for the session’s verification checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<CreateParamsOptions>,
+    /// The URL that the user will be redirected to upon completing the verification flow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_url: Option<String>,
+    /// The type of [verification check](https://stripe.com/docs/identity/verification-checks) to be performed.
+    #[serde(rename = "type")]
+    pub type_: CreateParamsType,
+}
+impl CreateParams {
+    /// Params with the required `type` set and nothing else.
+    pub fn new(type_: CreateParamsType) -> Self {
+        Self {
+            expand: None,
+            metadata: None,
+            options: None,
+            return_url: None,
+            type_,
+        }
+    }
+    /// Sets `expand`.
+    pub fn expand(
+        mut self,
+        expand: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.expand = Some(expand.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        metadata: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            metadata.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
+        self
+    }
+    /// Sets `options`.
+    pub fn options(mut self, options: CreateParamsOptions) -> Self {
+        self.options = Some(options);
+        self
+    }
+    /// Sets `return_url`.
+    pub fn return_url(mut self, return_url: impl Into<String>) -> Self {
+        self.return_url = Some(return_url.into());
+        self
+    }
+}
+/// A set of options for the session’s verification checks.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CreateParamsOptions {
+    /// The `document` parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<Clearable<CreateParamsOptionsDocument>>,
+}
+impl CreateParamsOptions {
+    /// Params with nothing set: every field is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `document`.
+    pub fn document(mut self, document: CreateParamsOptionsDocument) -> Self {
+        self.document = Some(Clearable::Set(document));
+        self
+    }
+    /// Clears `document`: sends it with an empty value, which unsets it.
+    pub fn clear_document(mut self) -> Self {
+        self.document = Some(Clearable::Clear);
+        self
+    }
+}
+/// The `document` of `CreateParamsOptions`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CreateParamsOptionsDocument {
+    /// The `allowed_types` parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_types: Option<Vec<CreateParamsOptionsDocumentAllowedTypes>>,
+    /// The `require_id_number` parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_id_number: Option<bool>,
+    /// The `require_live_capture` parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_live_capture: Option<bool>,
+    /// The `require_matching_selfie` parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_matching_selfie: Option<bool>,
+}
+impl CreateParamsOptionsDocument {
+    /// Params with nothing set: every field is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `allowed_types`.
+    pub fn allowed_types(
+        mut self,
+        allowed_types: impl IntoIterator<
+            Item = impl Into<CreateParamsOptionsDocumentAllowedTypes>,
+        >,
+    ) -> Self {
+        self.allowed_types = Some(allowed_types.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `require_id_number`.
+    pub fn require_id_number(mut self, require_id_number: bool) -> Self {
+        self.require_id_number = Some(require_id_number);
+        self
+    }
+    /// Sets `require_live_capture`.
+    pub fn require_live_capture(mut self, require_live_capture: bool) -> Self {
+        self.require_live_capture = Some(require_live_capture);
+        self
+    }
+    /// Sets `require_matching_selfie`.
+    pub fn require_matching_selfie(mut self, require_matching_selfie: bool) -> Self {
+        self.require_matching_selfie = Some(require_matching_selfie);
+        self
+    }
+}
+/// The `allowed_types` of `CreateParamsOptionsDocument`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateParamsOptionsDocumentAllowedTypes {
+    /// `driving_license`
+    DrivingLicense,
+    /// `id_card`
+    IdCard,
+    /// `passport`
+    Passport,
+    /// A value this version of the crate does not know; it holds the value as sent.
+    Unrecognized(String),
+}
+impl CreateParamsOptionsDocumentAllowedTypes {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DrivingLicense => "driving_license",
+            Self::IdCard => "id_card",
+            Self::Passport => "passport",
+            Self::Unrecognized(value) => value,
+        }
+    }
+    /// The variant for a wire value; values this version does not know are kept in [`CreateParamsOptionsDocumentAllowedTypes::Unrecognized`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "driving_license" => Self::DrivingLicense,
+            "id_card" => Self::IdCard,
+            "passport" => Self::Passport,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+}
+stripe_runtime::wire_enum!(CreateParamsOptionsDocumentAllowedTypes);
+/// The type of [verification check](https://stripe.com/docs/identity/verification-checks) to be performed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateParamsType {
+    /// `document`
+    Document,
+    /// `id_number`
+    IdNumber,
+    /// A value this version of the crate does not know; it holds the value as sent.
+    Unrecognized(String),
+}
+impl CreateParamsType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Document => "document",
+            Self::IdNumber => "id_number",
+            Self::Unrecognized(value) => value,
+        }
+    }
+    /// The variant for a wire value; values this version does not know are kept in [`CreateParamsType::Unrecognized`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "document" => Self::Document,
+            "id_number" => Self::IdNumber,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+}
+stripe_runtime::wire_enum!(CreateParamsType);
 /// Shows last VerificationSession error
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LastError {
@@ -155,6 +383,107 @@ impl LastErrorCode {
     }
 }
 stripe_runtime::wire_enum!(LastErrorCode);
+/// Parameters of `GET /v1/identity/verification_sessions`.
+///
+/// Returns a list of VerificationSessions
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ListParams {
+    /// The `created` parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<RangeQuery<i64>>,
+    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ending_before: Option<String>,
+    /// Specifies which fields in the response should be expanded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand: Option<Vec<String>>,
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_after: Option<String>,
+    /// Only return VerificationSessions with this status. [Learn more about the lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ListParamsStatus>,
+}
+impl ListParams {
+    /// Params with nothing set: every field is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `created`.
+    pub fn created(mut self, created: impl Into<RangeQuery<i64>>) -> Self {
+        self.created = Some(created.into());
+        self
+    }
+    /// Sets `ending_before`.
+    pub fn ending_before(mut self, ending_before: impl Into<String>) -> Self {
+        self.ending_before = Some(ending_before.into());
+        self
+    }
+    /// Sets `expand`.
+    pub fn expand(
+        mut self,
+        expand: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.expand = Some(expand.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `limit`.
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets `starting_after`.
+    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
+        self.starting_after = Some(starting_after.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: ListParamsStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+/// Only return VerificationSessions with this status. [Learn more about the lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ListParamsStatus {
+    /// `canceled`
+    Canceled,
+    /// `processing`
+    Processing,
+    /// `requires_input`
+    RequiresInput,
+    /// `verified`
+    Verified,
+    /// A value this version of the crate does not know; it holds the value as sent.
+    Unrecognized(String),
+}
+impl ListParamsStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Canceled => "canceled",
+            Self::Processing => "processing",
+            Self::RequiresInput => "requires_input",
+            Self::Verified => "verified",
+            Self::Unrecognized(value) => value,
+        }
+    }
+    /// The variant for a wire value; values this version does not know are kept in [`ListParamsStatus::Unrecognized`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "canceled" => Self::Canceled,
+            "processing" => Self::Processing,
+            "requires_input" => Self::RequiresInput,
+            "verified" => Self::Verified,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+}
+stripe_runtime::wire_enum!(ListParamsStatus);
 /// A set of options for the session’s verification checks.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Options {
@@ -212,6 +541,47 @@ stripe_runtime::wire_enum!(OptionsDocumentAllowedTypes);
 /// The `id_number` of `Options`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OptionsIdNumber {}
+/// Parameters of `POST /v1/identity/verification_sessions/{session}/redact`.
+///
+/// Redact a VerificationSession to remove all collected information from Stripe. This will redact
+/// the VerificationSession and all objects related to it, including VerificationReports, Events,
+/// request logs, etc.
+///
+/// A VerificationSession object can be redacted when it is in `requires_input` or `verified`
+/// [status](https://stripe.com/docs/identity/how-sessions-work). Redacting a VerificationSession in `requires_action`
+/// state will automatically cancel it.
+///
+/// The redaction process may take up to four days. When the redaction process is in progress, the
+/// VerificationSession’s `redaction.status` field will be set to `processing`; when the process is
+/// finished, it will change to `redacted` and an `identity.verification_session.redacted` event
+/// will be emitted.
+///
+/// Redaction is irreversible. Redacted objects are still accessible in the Stripe API, but all the
+/// fields that contain personal data will be replaced by the string `[redacted]` or a similar
+/// placeholder. The `metadata` field will also be erased. Redacted objects cannot be updated or
+/// used for any purpose.
+///
+/// [Learn more](https://stripe.com/docs/identity/verification-sessions#redact).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RedactParams {
+    /// Specifies which fields in the response should be expanded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand: Option<Vec<String>>,
+}
+impl RedactParams {
+    /// Params with nothing set: every field is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `expand`.
+    pub fn expand(
+        mut self,
+        expand: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.expand = Some(expand.into_iter().map(Into::into).collect());
+        self
+    }
+}
 /// Redaction status of this VerificationSession. If the VerificationSession is not redacted, this field will be null.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Redaction {
@@ -248,6 +618,32 @@ impl RedactionStatus {
     }
 }
 stripe_runtime::wire_enum!(RedactionStatus);
+/// Parameters of `GET /v1/identity/verification_sessions/{session}`.
+///
+/// Retrieves the details of a VerificationSession that was previously created.
+///
+/// When the session status is `requires_input`, you can use this method to retrieve a valid
+/// `client_secret` or `url` to allow re-submission.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RetrieveParams {
+    /// Specifies which fields in the response should be expanded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand: Option<Vec<String>>,
+}
+impl RetrieveParams {
+    /// Params with nothing set: every field is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `expand`.
+    pub fn expand(
+        mut self,
+        expand: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.expand = Some(expand.into_iter().map(Into::into).collect());
+        self
+    }
+}
 /// Status of this VerificationSession. [Learn more about the lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -316,6 +712,203 @@ impl Type {
     }
 }
 stripe_runtime::wire_enum!(Type);
+/// Parameters of `POST /v1/identity/verification_sessions/{session}`.
+///
+/// Updates a VerificationSession object.
+///
+/// When the session status is `requires_input`, you can use this method to update the
+/// verification check and options.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct UpdateParams {
+    /// Specifies which fields in the response should be expanded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand: Option<Vec<String>>,
+    /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Clearable<BTreeMap<String, String>>>,
+    /// A set of options for the session’s verification checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<UpdateParamsOptions>,
+    /// The type of [verification check](https://stripe.com/docs/identity/verification-checks) to be performed.
+    #[serde(rename = "type")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_: Option<UpdateParamsType>,
+}
+impl UpdateParams {
+    /// Params with nothing set: every field is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `expand`.
+    pub fn expand(
+        mut self,
+        expand: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.expand = Some(expand.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        metadata: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.metadata = Some(
+            Clearable::Set(
+                metadata.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            ),
+        );
+        self
+    }
+    /// Clears `metadata`: sends it with an empty value, which unsets it.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Some(Clearable::Clear);
+        self
+    }
+    /// Sets `options`.
+    pub fn options(mut self, options: UpdateParamsOptions) -> Self {
+        self.options = Some(options);
+        self
+    }
+    /// Sets `type`.
+    pub fn type_(mut self, type_: UpdateParamsType) -> Self {
+        self.type_ = Some(type_);
+        self
+    }
+}
+/// A set of options for the session’s verification checks.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct UpdateParamsOptions {
+    /// The `document` parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<Clearable<UpdateParamsOptionsDocument>>,
+}
+impl UpdateParamsOptions {
+    /// Params with nothing set: every field is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `document`.
+    pub fn document(mut self, document: UpdateParamsOptionsDocument) -> Self {
+        self.document = Some(Clearable::Set(document));
+        self
+    }
+    /// Clears `document`: sends it with an empty value, which unsets it.
+    pub fn clear_document(mut self) -> Self {
+        self.document = Some(Clearable::Clear);
+        self
+    }
+}
+/// The `document` of `UpdateParamsOptions`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct UpdateParamsOptionsDocument {
+    /// The `allowed_types` parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_types: Option<Vec<UpdateParamsOptionsDocumentAllowedTypes>>,
+    /// The `require_id_number` parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_id_number: Option<bool>,
+    /// The `require_live_capture` parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_live_capture: Option<bool>,
+    /// The `require_matching_selfie` parameter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_matching_selfie: Option<bool>,
+}
+impl UpdateParamsOptionsDocument {
+    /// Params with nothing set: every field is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `allowed_types`.
+    pub fn allowed_types(
+        mut self,
+        allowed_types: impl IntoIterator<
+            Item = impl Into<UpdateParamsOptionsDocumentAllowedTypes>,
+        >,
+    ) -> Self {
+        self.allowed_types = Some(allowed_types.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets `require_id_number`.
+    pub fn require_id_number(mut self, require_id_number: bool) -> Self {
+        self.require_id_number = Some(require_id_number);
+        self
+    }
+    /// Sets `require_live_capture`.
+    pub fn require_live_capture(mut self, require_live_capture: bool) -> Self {
+        self.require_live_capture = Some(require_live_capture);
+        self
+    }
+    /// Sets `require_matching_selfie`.
+    pub fn require_matching_selfie(mut self, require_matching_selfie: bool) -> Self {
+        self.require_matching_selfie = Some(require_matching_selfie);
+        self
+    }
+}
+/// The `allowed_types` of `UpdateParamsOptionsDocument`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateParamsOptionsDocumentAllowedTypes {
+    /// `driving_license`
+    DrivingLicense,
+    /// `id_card`
+    IdCard,
+    /// `passport`
+    Passport,
+    /// A value this version of the crate does not know; it holds the value as sent.
+    Unrecognized(String),
+}
+impl UpdateParamsOptionsDocumentAllowedTypes {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DrivingLicense => "driving_license",
+            Self::IdCard => "id_card",
+            Self::Passport => "passport",
+            Self::Unrecognized(value) => value,
+        }
+    }
+    /// The variant for a wire value; values this version does not know are kept in [`UpdateParamsOptionsDocumentAllowedTypes::Unrecognized`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "driving_license" => Self::DrivingLicense,
+            "id_card" => Self::IdCard,
+            "passport" => Self::Passport,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+}
+stripe_runtime::wire_enum!(UpdateParamsOptionsDocumentAllowedTypes);
+/// The type of [verification check](https://stripe.com/docs/identity/verification-checks) to be performed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateParamsType {
+    /// `document`
+    Document,
+    /// `id_number`
+    IdNumber,
+    /// A value this version of the crate does not know; it holds the value as sent.
+    Unrecognized(String),
+}
+impl UpdateParamsType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Document => "document",
+            Self::IdNumber => "id_number",
+            Self::Unrecognized(value) => value,
+        }
+    }
+    /// The variant for a wire value; values this version does not know are kept in [`UpdateParamsType::Unrecognized`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "document" => Self::Document,
+            "id_number" => Self::IdNumber,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+}
+stripe_runtime::wire_enum!(UpdateParamsType);
 /// The user’s verified data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifiedOutputs {

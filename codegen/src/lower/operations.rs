@@ -1,0 +1,467 @@
+//! Operations: every method on every path that belongs to a selected resource,
+//! with its path parameters, its params struct and its response type.
+//!
+//! An operation belongs to the resource its successful response returns (the
+//! resource itself, or a list of it); an operation whose response names no
+//! resource belongs to the resource whose paths are the longest prefix of its own.
+//! Method names come from the verb and the path below the resource's collection
+//! path (see [`method_name`]); nothing is special to any operation.
+
+use std::collections::{HashMap, HashSet};
+
+use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, Schema, SchemaKind, Type};
+
+use super::schema::list_items;
+use super::{ref_target, Ctx, Hint, Lowerer, Node, PendingStruct, Prop};
+use crate::docs::to_rustdoc;
+use crate::error::{pointer_push, Error, Result};
+use crate::ir::{HttpMethod, Operation, ParamsIn, PathParam, Struct, TypeKind, Usage};
+use crate::names::{field_name, Namespace};
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// An operation of a selected resource, before lowering.
+pub(super) struct Planned<'a> {
+    pointer: String,
+    method: HttpMethod,
+    path: &'a str,
+    op: &'a openapiv3::Operation,
+    /// Parameters declared on the path item, shared by its operations.
+    shared_params: &'a [ReferenceOr<Parameter>],
+    /// The component schema name of the resource.
+    resource: &'a str,
+    /// The success response's schema and its pointer.
+    response: Option<(Node<'a>, String)>,
+    returns_list: bool,
+}
+
+/// Finds the operations of the resources in `roots` (component schema names).
+pub(super) fn plan<'a>(doc: &'a OpenAPI, roots: &HashSet<&'a str>) -> Result<Vec<Planned<'a>>> {
+    let mut found: Vec<(Planned<'a>, bool)> = Vec::new();
+    let mut unresolved = Vec::new();
+    let mut operation_ids: HashMap<&str, String> = HashMap::new();
+    for (path, item) in &doc.paths.paths {
+        let item_pointer = pointer_push("#/paths", path);
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { .. } => {
+                return Err(Error::at(item_pointer, "path item `$ref`s are not supported"));
+            }
+        };
+        for (verb, op) in item.iter() {
+            let pointer = pointer_push(&item_pointer, verb);
+            let method = match verb {
+                "get" => HttpMethod::Get,
+                "post" => HttpMethod::Post,
+                "put" => HttpMethod::Put,
+                "patch" => HttpMethod::Patch,
+                "delete" => HttpMethod::Delete,
+                _ => continue,
+            };
+            if let Some(id) = &op.operation_id {
+                if let Some(first) = operation_ids.insert(id, pointer.clone()) {
+                    return Err(Error::at(
+                        pointer_push(&pointer, "operationId"),
+                        format!("duplicate operationId `{id}` (also at {first})"),
+                    ));
+                }
+            }
+            let response = success_response(op, &pointer)?;
+            let (resource, returns_list) = match response {
+                Some((node, _)) => resource_of(doc, node, roots),
+                None => (None, false),
+            };
+            let planned = Planned {
+                pointer,
+                method,
+                path,
+                op,
+                shared_params: &item.parameters,
+                resource: resource.unwrap_or_default(),
+                response,
+                returns_list,
+            };
+            match resource {
+                Some(_) => found.push((planned, true)),
+                None => unresolved.push(planned),
+            }
+        }
+    }
+    // Operations whose response names no selected resource (a deleted object, a
+    // custom shape) belong to the resource with the longest matching path prefix.
+    for mut planned in unresolved {
+        let best = found
+            .iter()
+            .filter(|(p, direct)| *direct && is_prefix(&collection_path(p.path), planned.path))
+            .max_by_key(|(p, _)| (segments(&collection_path(p.path)).len(), std::cmp::Reverse(p.resource)))
+            .map(|(p, _)| p.resource);
+        if let Some(resource) = best {
+            planned.resource = resource;
+            found.push((planned, false));
+        }
+    }
+    let mut planned: Vec<Planned<'a>> = found.into_iter().map(|(p, _)| p).collect();
+    // Back in document order, whatever the pass that found them.
+    let order: HashMap<&str, usize> = doc.paths.paths.keys().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
+    planned.sort_by_key(|p| (order[p.path], p.method));
+    Ok(planned)
+}
+
+impl<'a> Planned<'a> {
+    /// The schemas of this operation (response, parameters, body), with where they are.
+    pub(super) fn schema_nodes(&self) -> Vec<(Node<'a>, String)> {
+        let mut nodes: Vec<(Node<'a>, String)> = self.response.iter().map(|(n, p)| (*n, p.clone())).collect();
+        for (i, param) in self.op.parameters.iter().enumerate() {
+            if let ReferenceOr::Item(param) = param {
+                if let ParameterSchemaOrContent::Schema(schema) = &param.parameter_data_ref().format {
+                    let at = pointer_push(&pointer_push(&self.pointer, "parameters"), &i.to_string());
+                    nodes.push((Node::of(schema), pointer_push(&at, "schema")));
+                }
+            }
+        }
+        if let Some((schema, at)) = self.body_schema() {
+            nodes.push((Node::of(schema), at));
+        }
+        nodes
+    }
+
+    fn body_schema(&self) -> Option<(&'a ReferenceOr<Schema>, String)> {
+        let ReferenceOr::Item(body) = self.op.request_body.as_ref()? else { return None };
+        let media = body.content.get(FORM)?;
+        let at = pointer_push(&pointer_push(&pointer_push(&self.pointer, "requestBody"), "content"), FORM);
+        media.schema.as_ref().map(|s| (s, pointer_push(&at, "schema")))
+    }
+}
+
+/// The schema of the first 2xx response's JSON body.
+fn success_response<'a>(op: &'a openapiv3::Operation, pointer: &str) -> Result<Option<(Node<'a>, String)>> {
+    let at = pointer_push(pointer, "responses");
+    let mut codes: Vec<_> = op
+        .responses
+        .responses
+        .iter()
+        .filter(|(code, _)| match code {
+            openapiv3::StatusCode::Code(c) => (200..300).contains(c),
+            openapiv3::StatusCode::Range(r) => *r == 2,
+        })
+        .collect();
+    codes.sort_by_key(|(code, _)| (*code).clone());
+    let Some((code, response)) = codes.first() else { return Ok(None) };
+    let at = pointer_push(&at, &code.to_string());
+    let response = match response {
+        ReferenceOr::Item(response) => response,
+        ReferenceOr::Reference { .. } => return Err(Error::at(at, "response `$ref`s are not supported")),
+    };
+    let Some(media) = response.content.get("application/json") else { return Ok(None) };
+    let at = pointer_push(&pointer_push(&at, "content"), "application/json");
+    Ok(media.schema.as_ref().map(|schema| (Node::of(schema), pointer_push(&at, "schema"))))
+}
+
+/// The selected resource a response returns (directly or as a list), and whether it is a list.
+fn resource_of<'a>(doc: &'a OpenAPI, node: Node<'a>, roots: &HashSet<&'a str>) -> (Option<&'a str>, bool) {
+    let target = |node: Node<'a>| match node {
+        Node::Ref(r) => ref_target(r, "").ok().and_then(|name| roots.get(name).copied()),
+        Node::Schema(_) => None,
+    };
+    if let Some(name) = target(node) {
+        return (Some(name), false);
+    }
+    let object = match node {
+        Node::Schema(Schema { schema_kind: SchemaKind::Type(Type::Object(o)), .. }) => o,
+        Node::Ref(r) => match ref_target(r, "").ok().and_then(|n| doc.components.as_ref()?.schemas.get(n)) {
+            Some(ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(o)), .. })) => o,
+            _ => return (None, false),
+        },
+        _ => return (None, false),
+    };
+    match list_items(object) {
+        Some(items) => (target(Node::of(items)), true),
+        None => (None, false),
+    }
+}
+
+fn segments(path: &str) -> Vec<&str> {
+    path.split('/').filter(|s| !s.is_empty()).collect()
+}
+
+fn is_param(segment: &str) -> bool {
+    segment.starts_with('{') && segment.ends_with('}')
+}
+
+/// A path without its trailing `{param}` segment.
+fn collection_path(path: &str) -> String {
+    let mut segs = segments(path);
+    if segs.last().is_some_and(|s| is_param(s)) {
+        segs.pop();
+    }
+    format!("/{}", segs.join("/"))
+}
+
+fn is_prefix(prefix: &str, path: &str) -> bool {
+    let (prefix, path) = (segments(prefix), segments(path));
+    path.len() >= prefix.len() && path[..prefix.len()] == prefix[..]
+}
+
+/// The Rust method name of an operation: `list`, `create`, `retrieve`, `update`
+/// and `delete` on the resource's collection path (`/v1/things`) and item path
+/// (`/v1/things/{id}`); below those, the literal segments (`cancel` for
+/// `/v1/things/{id}/cancel`, `search`), prefixed by `list_` for lists and by the
+/// verb when the path ends in a parameter.
+pub fn method_name(method: HttpMethod, path: &str, collection: &str, returns_list: bool) -> String {
+    let all = segments(path);
+    let base = segments(collection);
+    let rest: &[&str] = if is_prefix(collection, path) { &all[base.len()..] } else { &all };
+    let by_verb = |on_item: bool| match method {
+        HttpMethod::Get if returns_list => "list",
+        HttpMethod::Get => "retrieve",
+        HttpMethod::Post if !on_item => "create",
+        HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch => "update",
+        HttpMethod::Delete => "delete",
+    };
+    match rest {
+        [] => by_verb(false).to_string(),
+        [only] if is_param(only) => by_verb(true).to_string(),
+        _ => {
+            let literals: Vec<&str> = rest.iter().copied().filter(|s| !is_param(s)).collect();
+            let name = literals.join("_");
+            let ends_in_param = rest.last().is_some_and(|s| is_param(s));
+            let prefix = match method {
+                HttpMethod::Get if returns_list => "list_",
+                HttpMethod::Get if ends_in_param => "retrieve_",
+                HttpMethod::Delete => "delete_",
+                HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch if ends_in_param => "update_",
+                _ => "",
+            };
+            field_name(&format!("{prefix}{name}"))
+        }
+    }
+}
+
+/// The Rust method name of every planned operation, unique per resource.
+pub(super) fn method_names(planned: &[Planned<'_>]) -> Vec<String> {
+    // A resource's collection path is its shortest operation path, without a trailing parameter.
+    let mut collections: HashMap<&str, String> = HashMap::new();
+    for p in planned {
+        let candidate = collection_path(p.path);
+        let entry = collections.entry(p.resource).or_insert_with(|| candidate.clone());
+        if segments(&candidate).len() < segments(entry).len() {
+            *entry = candidate;
+        }
+    }
+    let mut taken: HashMap<&str, Namespace> = HashMap::new();
+    planned
+        .iter()
+        .map(|p| {
+            let name = method_name(p.method, p.path, &collections[p.resource], p.returns_list);
+            taken.entry(p.resource).or_default().claim(name)
+        })
+        .collect()
+}
+
+impl<'a> Lowerer<'a> {
+    /// Lowers one planned operation: its params struct (queued), path parameters and response.
+    pub(super) fn lower_operation(&mut self, planned: &Planned<'a>, rust_name: String) -> Result<Operation> {
+        let pointer = &planned.pointer;
+        let resource_ctx = self.placement.root_ctx(planned.resource);
+        let module = resource_ctx.module.clone();
+
+        let mut params: Vec<(&'a Parameter, String)> = Vec::new();
+        let mut seen: HashSet<(&str, &str)> = HashSet::new();
+        // Operation parameters override path-item ones with the same name and location.
+        let op_params =
+            planned.op.parameters.iter().enumerate().map(|(i, p)| (p, pointer_push(pointer, "parameters"), i));
+        let item_pointer = pointer.rsplit_once('/').map_or("", |(item, _)| item).to_string();
+        let shared =
+            planned.shared_params.iter().enumerate().map(|(i, p)| (p, pointer_push(&item_pointer, "parameters"), i));
+        for (param, list_pointer, i) in op_params.chain(shared) {
+            let at = pointer_push(&list_pointer, &i.to_string());
+            let param = match param {
+                ReferenceOr::Item(param) => param,
+                ReferenceOr::Reference { .. } => {
+                    return Err(Error::at(at, "parameter `$ref`s are not supported"));
+                }
+            };
+            let data = param.parameter_data_ref();
+            let location = match param {
+                Parameter::Query { .. } => "query",
+                Parameter::Path { .. } => "path",
+                Parameter::Header { .. } => "header",
+                Parameter::Cookie { .. } => "cookie",
+            };
+            if seen.insert((data.name.as_str(), location)) {
+                params.push((param, at));
+            }
+        }
+
+        // Path parameters: exactly the template's `{name}`s.
+        let template: Vec<&str> =
+            segments(planned.path).into_iter().filter(|s| is_param(s)).map(|s| &s[1..s.len() - 1]).collect();
+        let mut path_params = Vec::new();
+        let mut arg_names = Namespace::with_reserved(&["params", "self"]);
+        for name in &template {
+            let found = params
+                .iter()
+                .find(|(p, _)| matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == *name);
+            let Some((param, _)) = found else {
+                return Err(Error::at(
+                    pointer_push(pointer, "parameters"),
+                    format!("the path `{}` uses `{{{name}}}`, which no `in: path` parameter declares", planned.path),
+                ));
+            };
+            let docs = param.parameter_data_ref().description.as_deref().map(to_rustdoc).unwrap_or_default();
+            path_params.push(PathParam {
+                wire_name: name.to_string(),
+                rust_name: arg_names.claim(field_name(name)),
+                docs: if docs.is_empty() { format!("The `{name}` in the path.") } else { docs },
+            });
+        }
+
+        // Params: query parameters, then form-body properties.
+        let mut props: Vec<Prop<'a>> = Vec::new();
+        for (param, at) in &params {
+            let data = param.parameter_data_ref();
+            match param {
+                Parameter::Path { .. } => {
+                    if !template.contains(&data.name.as_str()) {
+                        return Err(Error::at(
+                            at,
+                            format!("path parameter `{}` does not appear in the path `{}`", data.name, planned.path),
+                        ));
+                    }
+                    continue;
+                }
+                Parameter::Query { style, .. } => {
+                    if !matches!(style, QueryStyle::Form | QueryStyle::DeepObject) {
+                        return Err(Error::at(
+                            pointer_push(at, "style"),
+                            "unsupported query parameter style: only `form` and `deepObject` are",
+                        ));
+                    }
+                    if planned.method.params_in() == ParamsIn::Body {
+                        return Err(Error::at(
+                            at,
+                            format!(
+                                "query parameter `{}` on a {} operation is not supported: its params are sent in the body",
+                                data.name,
+                                planned.method.as_str()
+                            ),
+                        ));
+                    }
+                }
+                Parameter::Header { .. } | Parameter::Cookie { .. } => {
+                    return Err(Error::at(at, "header and cookie parameters are not supported"));
+                }
+            }
+            let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+                return Err(Error::at(at, "parameters with `content` are not supported: only `schema`"));
+            };
+            props.push(Prop {
+                name: &data.name,
+                node: Node::of(schema),
+                pointer: pointer_push(at, "schema"),
+                required: data.required,
+                description: data.description.as_deref(),
+            });
+        }
+        if let Some(body) = &planned.op.request_body {
+            let at = pointer_push(pointer, "requestBody");
+            let body = match body {
+                ReferenceOr::Item(body) => body,
+                ReferenceOr::Reference { .. } => return Err(Error::at(at, "request body `$ref`s are not supported")),
+            };
+            if !body.content.is_empty() && !body.content.contains_key(FORM) {
+                let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
+                return Err(Error::at(
+                    pointer_push(&at, "content"),
+                    format!("unsupported request body type {types:?}: only `{FORM}` is"),
+                ));
+            }
+        }
+        if let Some((schema, at)) = planned.body_schema() {
+            let object = match schema {
+                ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(o)), .. }) => o,
+                _ => return Err(Error::at(at, "a form request body must be an inline object schema")),
+            };
+            let properties = pointer_push(&at, "properties");
+            for (name, node) in &object.properties {
+                if props.iter().any(|p| p.name == name) {
+                    return Err(Error::at(
+                        pointer_push(&properties, name),
+                        format!("`{name}` is both a query parameter and a body property"),
+                    ));
+                }
+                props.push(Prop {
+                    name,
+                    node: Node::of(node),
+                    pointer: pointer_push(&properties, name),
+                    required: object.required.iter().any(|r| r == name),
+                    description: None,
+                });
+            }
+        }
+
+        let description = planned.op.description.as_deref().or(planned.op.summary.as_deref()).unwrap_or("");
+        let op_docs = to_rustdoc(description);
+        let head = format!("Parameters of `{} {}`.", planned.method.as_str(), planned.path);
+        let params_docs = if op_docs.is_empty() { head } else { format!("{head}\n\n{op_docs}") };
+        let request_ctx = Ctx { usage: Usage::Request, ..resource_ctx.clone() };
+        let params_hint = Hint { field: &format!("{rust_name} params"), docs: "" };
+        let kind = TypeKind::Struct(Struct { object_name: None, resource_id: None, fields: Vec::new() });
+        let (params_id, mut inner) = self.new_type(&request_ctx, &params_hint, None, pointer, params_docs, kind);
+        inner.wire_path = rust_name.clone();
+        self.queue.push_back(PendingStruct { id: params_id, props, ctx: inner });
+
+        let response = match &planned.response {
+            Some((node, at)) => {
+                let field = match node {
+                    Node::Ref(r) => ref_target(r, at)?.to_string(),
+                    Node::Schema(_) => format!("{rust_name} response"),
+                };
+                let hint = Hint { field: &field, docs: "" };
+                self.type_ref(*node, at, Some((&resource_ctx, &hint)))?
+            }
+            None => crate::ir::TypeRef::Json,
+        };
+        Ok(Operation {
+            operation_id: planned.op.operation_id.clone().unwrap_or_default(),
+            source: pointer.clone(),
+            method: planned.method,
+            path: planned.path.to_string(),
+            module,
+            rust_name,
+            path_params,
+            params: params_id,
+            params_in: planned.method.params_in(),
+            response,
+            docs: op_docs,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_names_from_verb_and_path() {
+        let c = "/v1/identity/verification_sessions";
+        let name = |m, p, list| method_name(m, p, c, list);
+        assert_eq!(name(HttpMethod::Get, c, true), "list");
+        assert_eq!(name(HttpMethod::Post, c, false), "create");
+        assert_eq!(name(HttpMethod::Get, "/v1/identity/verification_sessions/{session}", false), "retrieve");
+        assert_eq!(name(HttpMethod::Post, "/v1/identity/verification_sessions/{session}", false), "update");
+        assert_eq!(name(HttpMethod::Delete, "/v1/identity/verification_sessions/{session}", false), "delete");
+        assert_eq!(name(HttpMethod::Post, "/v1/identity/verification_sessions/{session}/cancel", false), "cancel");
+        assert_eq!(name(HttpMethod::Post, "/v1/identity/verification_sessions/{session}/redact", false), "redact");
+        assert_eq!(method_name(HttpMethod::Get, "/v1/customers/search", "/v1/customers", false), "search");
+        assert_eq!(
+            method_name(HttpMethod::Get, "/v1/checkout/sessions/{session}/line_items", "/v1/checkout/sessions", true),
+            "list_line_items"
+        );
+        assert_eq!(
+            method_name(HttpMethod::Delete, "/v1/customers/{customer}/discount", "/v1/customers", false),
+            "delete_discount"
+        );
+        assert_eq!(method_name(HttpMethod::Get, "/v1/balance", "/v1/balance", false), "retrieve");
+    }
+}

@@ -1,0 +1,246 @@
+#!/usr/bin/env node
+// Form-encoding oracle: runs every case in cases.json through the official
+// Stripe Node SDK with an intercepted fetch (no network) and records the
+// method, path, query string and body it would send.
+//
+//   node tests/oracle/oracle.mjs           regenerate expected.json
+//   node tests/oracle/oracle.mjs --check   exit 1 if expected.json is stale
+//
+// Install the pinned SDK first: npm ci --prefix tests/oracle
+
+import {readFileSync, writeFileSync, existsSync} from 'node:fs';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {createRequire} from 'node:module';
+
+const REQUIRED_VERSION = '23.1.0';
+const GENERATED_BY = `node tests/oracle/oracle.mjs (stripe-node ${REQUIRED_VERSION}); do not edit`;
+const API_ORIGIN = 'https://api.stripe.com';
+const RESPONSE_BODY = '{"id":"x","object":"list","data":[],"has_more":false,"url":"/v1/x"}';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CASES_PATH = join(HERE, 'cases.json');
+const EXPECTED_PATH = join(HERE, 'expected.json');
+
+function fail(msg) {
+  console.error(`oracle: ${msg}`);
+  process.exit(1);
+}
+
+// ---------------------------------------------------------------- arguments
+
+const argv = process.argv.slice(2);
+const unknownArgs = argv.filter((a) => a !== '--check');
+if (unknownArgs.length > 0) {
+  fail(`unknown argument(s): ${unknownArgs.join(' ')} (usage: oracle.mjs [--check])`);
+}
+const checkMode = argv.includes('--check');
+
+// ------------------------------------------------------- pinned SDK version
+
+// Resolve `stripe` the way an import from this file would, then find its
+// package.json (the package does not export it) and insist on the pin.
+function loadStripePackageInfo() {
+  const require = createRequire(import.meta.url);
+  let entry;
+  try {
+    entry = require.resolve('stripe');
+  } catch {
+    fail(`the stripe package is not installed; run: npm ci --prefix ${HERE}`);
+  }
+  let dir = dirname(entry);
+  for (;;) {
+    const pkgPath = join(dir, 'package.json');
+    if (existsSync(pkgPath)) {
+      const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
+      if (pkg.name === 'stripe') return {dir, version: pkg.version, pkgPath};
+    }
+    const parent = dirname(dir);
+    if (parent === dir) fail(`could not find package.json of the resolved stripe package (${entry})`);
+    dir = parent;
+  }
+}
+
+const stripePkg = loadStripePackageInfo();
+if (stripePkg.version !== REQUIRED_VERSION) {
+  fail(
+    `installed stripe is ${stripePkg.version} (${stripePkg.pkgPath}), ` +
+      `but the oracle is pinned to exactly ${REQUIRED_VERSION}; run: npm ci --prefix ${HERE}`,
+  );
+}
+const {default: Stripe} = await import('stripe');
+
+// ------------------------------------------------------------ case loading
+
+const utf8Compare = (a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+// Non-raw cases must list object keys in UTF-8 byte order (what Rust's
+// BTreeMap and Stripe's alphabetical struct fields produce). This checks the
+// parsed objects, so it also catches integer-like keys, which JS reorders.
+function checkSortedKeys(value, where, errors) {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkSortedKeys(v, `${where}[${i}]`, errors));
+  } else if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value);
+    for (let i = 1; i < keys.length; i++) {
+      if (utf8Compare(keys[i - 1], keys[i]) >= 0) {
+        errors.push(`${where}: key ${JSON.stringify(keys[i])} must come before ${JSON.stringify(keys[i - 1])} (UTF-8 byte order)`);
+      }
+    }
+    for (const k of keys) checkSortedKeys(value[k], `${where}[${k}]`, errors);
+  }
+}
+
+function loadCases() {
+  let cases;
+  try {
+    cases = JSON.parse(readFileSync(CASES_PATH, 'utf8'));
+  } catch (e) {
+    fail(`cannot read ${CASES_PATH}: ${e.message}`);
+  }
+  if (!Array.isArray(cases)) fail('cases.json must hold a JSON array');
+  const errors = [];
+  const seen = new Set();
+  cases.forEach((c, i) => {
+    const label = `case #${i}${c && typeof c.name === 'string' ? ` (${c.name})` : ''}`;
+    if (c === null || typeof c !== 'object' || Array.isArray(c)) {
+      errors.push(`${label}: not an object`);
+      return;
+    }
+    const extra = Object.keys(c).filter((k) => !['name', 'doc', 'call'].includes(k));
+    if (extra.length) errors.push(`${label}: unknown field(s) ${extra.join(', ')}`);
+    // Names become keys of expected.json; keep them identifier-like so JS
+    // does not reorder them and they cannot collide with the header.
+    if (typeof c.name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(c.name)) {
+      errors.push(`${label}: name must match ^[a-z][a-z0-9_]*$`);
+    } else if (seen.has(c.name)) {
+      errors.push(`${label}: duplicate case name ${JSON.stringify(c.name)}`);
+    } else {
+      seen.add(c.name);
+    }
+    if (typeof c.doc !== 'string' || c.doc.trim() === '') errors.push(`${label}: doc must be a non-empty string`);
+    const call = c.call;
+    if (call === null || typeof call !== 'object' || Array.isArray(call)) {
+      errors.push(`${label}: call must be an object`);
+    } else if ('raw' in call) {
+      const extraCall = Object.keys(call).filter((k) => !['raw', 'path', 'params'].includes(k));
+      if (extraCall.length) errors.push(`${label}: unknown call field(s) ${extraCall.join(', ')}`);
+      if (typeof call.raw !== 'string') errors.push(`${label}: raw must be an HTTP method string`);
+      if (typeof call.path !== 'string' || !call.path.startsWith('/')) errors.push(`${label}: raw path must start with /`);
+      if (call.params === null || typeof call.params !== 'object' || Array.isArray(call.params)) {
+        errors.push(`${label}: raw params must be an object`);
+      }
+    } else {
+      const extraCall = Object.keys(call).filter((k) => !['resource', 'method', 'args'].includes(k));
+      if (extraCall.length) errors.push(`${label}: unknown call field(s) ${extraCall.join(', ')}`);
+      if (typeof call.resource !== 'string' || typeof call.method !== 'string') {
+        errors.push(`${label}: call needs string resource and method`);
+      }
+      if (!Array.isArray(call.args)) errors.push(`${label}: call.args must be an array`);
+      else checkSortedKeys(call.args, `${label} args`, errors);
+    }
+  });
+  if (errors.length) fail(`invalid cases.json:\n  ${errors.join('\n  ')}`);
+  return cases;
+}
+
+// --------------------------------------------------------------- recording
+
+async function record(c) {
+  const sent = [];
+  const fetchFn = async (url, init) => {
+    sent.push({url: String(url), method: init.method, body: init.body});
+    return new Response(RESPONSE_BODY, {
+      status: 200,
+      headers: {'content-type': 'application/json', 'request-id': 'req_oracle'},
+    });
+  };
+  const stripe = new Stripe('sk_test_oracle', {
+    httpClient: Stripe.createFetchHttpClient(fetchFn),
+    maxNetworkRetries: 0,
+    telemetry: false,
+  });
+
+  const call = c.call;
+  if ('raw' in call) {
+    await stripe.rawRequest(call.raw, call.path, call.params);
+  } else {
+    let target = stripe;
+    for (const part of call.resource.split('.')) {
+      target = target?.[part];
+    }
+    if (target === null || typeof target !== 'object' || typeof target[call.method] !== 'function') {
+      throw new Error(`no SDK method stripe.${call.resource}.${call.method}`);
+    }
+    // structuredClone: never let the SDK see (or mutate) the parsed case.
+    await target[call.method](...structuredClone(call.args));
+  }
+
+  if (sent.length !== 1) throw new Error(`expected exactly one request, saw ${sent.length}`);
+  const {url, method, body} = sent[0];
+  if (!url.startsWith(API_ORIGIN + '/')) throw new Error(`unexpected request URL ${url}`);
+  const rest = url.slice(API_ORIGIN.length);
+  const q = rest.indexOf('?');
+  if (body !== undefined && body !== null && typeof body !== 'string') {
+    throw new Error(`unexpected non-string request body (${Object.prototype.toString.call(body)})`);
+  }
+  return {
+    method,
+    path: q === -1 ? rest : rest.slice(0, q),
+    query: q === -1 ? '' : rest.slice(q + 1),
+    body: body ?? '',
+  };
+}
+
+async function generate(cases) {
+  const out = {_generated_by: GENERATED_BY};
+  const errors = [];
+  for (const c of cases) {
+    try {
+      out[c.name] = await record(c);
+    } catch (e) {
+      errors.push(`${c.name}: ${e && e.message ? e.message : e}`);
+    }
+  }
+  if (errors.length) fail(`SDK call(s) failed:\n  ${errors.join('\n  ')}`);
+  return out;
+}
+
+// -------------------------------------------------------------------- main
+
+const cases = loadCases();
+const generated = await generate(cases);
+const text = JSON.stringify(generated, null, 2) + '\n';
+
+if (!checkMode) {
+  writeFileSync(EXPECTED_PATH, text);
+  console.log(`oracle: wrote ${cases.length} cases to ${EXPECTED_PATH}`);
+  process.exit(0);
+}
+
+if (!existsSync(EXPECTED_PATH)) fail(`${EXPECTED_PATH} does not exist; run without --check to generate it`);
+const currentText = readFileSync(EXPECTED_PATH, 'utf8');
+if (currentText === text) {
+  console.log(`oracle: expected.json is up to date (${cases.length} cases)`);
+  process.exit(0);
+}
+
+let current;
+try {
+  current = JSON.parse(currentText);
+} catch (e) {
+  fail(`expected.json is stale (and not valid JSON: ${e.message}); regenerate with: node ${join(HERE, 'oracle.mjs')}`);
+}
+const problems = [];
+const curKeys = current && typeof current === 'object' ? Object.keys(current) : [];
+for (const k of Object.keys(generated)) {
+  if (!(k in (current ?? {}))) problems.push(`${k}: missing from expected.json`);
+  else if (JSON.stringify(current[k]) !== JSON.stringify(generated[k])) {
+    problems.push(`${k}: differs\n      expected.json: ${JSON.stringify(current[k])}\n      SDK now:       ${JSON.stringify(generated[k])}`);
+  }
+}
+for (const k of curKeys) {
+  if (!(k in generated)) problems.push(`${k}: in expected.json but not produced (case removed or renamed?)`);
+}
+if (problems.length === 0) problems.push('(same entries, but ordering or formatting differs)');
+fail(`expected.json is stale:\n  ${problems.join('\n  ')}\nregenerate with: node ${join(HERE, 'oracle.mjs')}`);
