@@ -184,10 +184,6 @@ pub enum HttpMethod {
     Get,
     /// `POST`
     Post,
-    /// `PUT`
-    Put,
-    /// `PATCH`
-    Patch,
     /// `DELETE`
     Delete,
 }
@@ -198,18 +194,16 @@ impl HttpMethod {
         match self {
             HttpMethod::Get => "GET",
             HttpMethod::Post => "POST",
-            HttpMethod::Put => "PUT",
-            HttpMethod::Patch => "PATCH",
             HttpMethod::Delete => "DELETE",
         }
     }
 
     /// Where the params of this method go: the query string for `GET` and
-    /// `DELETE`, a form body otherwise (as Stripe's SDKs send them).
+    /// `DELETE`, a form body for `POST` (as Stripe's SDKs send them).
     pub fn params_in(self) -> ParamsIn {
         match self {
             HttpMethod::Get | HttpMethod::Delete => ParamsIn::Query,
-            HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch => ParamsIn::Body,
+            HttpMethod::Post => ParamsIn::Body,
         }
     }
 }
@@ -236,6 +230,8 @@ pub struct Operation {
     pub path: String,
     /// The module of the resource the operation belongs to.
     pub module: Vec<String>,
+    /// The resource type the operation is a method of.
+    pub resource: TypeId,
     /// The Rust method name (`create`, `list`, `cancel`).
     pub rust_name: String,
     /// The path parameters, in the order the path template uses them.

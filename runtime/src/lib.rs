@@ -2,16 +2,57 @@
 //!
 //! The generator emits one crate per spec and selection; everything that does not
 //! depend on the spec lives here once, instead of being emitted into every
-//! generated crate: [`Expandable`] fields, [`Timestamp`]s, Stripe [`List`] objects
-//! and the serde plumbing of string enums ([`wire_enum!`]).
+//! generated crate: the HTTP [`Client`], [`Expandable`] fields, [`Timestamp`]s,
+//! Stripe [`List`] objects and the serde plumbing of string enums ([`wire_enum!`]).
 //!
-//! For requests: the [`form`] encoder turns params structs into Stripe's
+//! # Making requests
+//!
+//! A generated method builds a [`Request`] (method, path, params and the
+//! [`ApiSpec`] of the generated crate); the caller may give it
+//! [`RequestOptions`], then sends it with a [`Client`]:
+//!
+//! ```no_run
+//! # use stripe_runtime::*;
+//! # #[derive(serde::Deserialize)] struct VerificationSession { id: String }
+//! # #[derive(serde::Serialize)] struct RetrieveParams {}
+//! static SPEC: ApiSpec = ApiSpec { api_version: "2023-08-16", user_agent: "stripe-api/0.1.0" };
+//!
+//! # async fn run() -> Result<(), Error> {
+//! let client = Client::new("sk_test_...");
+//! let session: VerificationSession = Request::new(
+//!     &SPEC,
+//!     Method::Get,
+//!     format!("/v1/identity/verification_sessions/{}", path_segment("vs_123")),
+//!     ParamsIn::Query,
+//!     &RetrieveParams {},
+//! )
+//! .options(RequestOptions::new().stripe_account("acct_123"))
+//! .send(&client)
+//! .await?;
+//! # let _ = session.id;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`Request::send`] adds Stripe's headers, an `Idempotency-Key` to every `POST`,
+//! and retries with exponential backoff as Stripe's SDKs do; failures come back as
+//! one [`Error`] type. A request for a [`List`] can also be
+//! [paginated](Request::paginate) as a stream of items, or
+//! [collected](Request::collect_all). Ids in paths are escaped with
+//! [`path_segment`]. The transport is `reqwest` over rustls (with the *ring*
+//! crypto provider and Mozilla's root certificates from `webpki-roots`), HTTP/1.1,
+//! on a Tokio runtime.
+//!
+//! # Params
+//!
+//! The [`form`] encoder turns params structs into Stripe's
 //! `application/x-www-form-urlencoded` query strings and bodies, [`Clearable`]
 //! params unset a field with Stripe's empty-value convention, and [`RangeQuery`]
 //! (with [`RangeBounds`]) expresses range filters such as `created[gte]=...`.
 
 #![warn(missing_docs)]
 
+mod client;
 mod expandable;
 pub mod form;
 mod list;
@@ -19,6 +60,10 @@ mod params;
 mod timestamp;
 mod wire_enum;
 
+pub use client::{
+    path_segment, ApiErrorBody, ApiSpec, AppInfo, Client, ClientBuilder, Error, Method, Paginator, ParamsIn, Request,
+    RequestOptions,
+};
 pub use expandable::{Expandable, Object};
 pub use list::List;
 pub use params::{Clearable, RangeBounds, RangeQuery};

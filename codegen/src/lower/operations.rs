@@ -51,12 +51,10 @@ pub(super) fn plan<'a>(doc: &'a OpenAPI, roots: &HashSet<&'a str>) -> Result<Vec
         for (verb, op) in item.iter() {
             let pointer = pointer_push(&item_pointer, verb);
             let method = match verb {
-                "get" => HttpMethod::Get,
-                "post" => HttpMethod::Post,
-                "put" => HttpMethod::Put,
-                "patch" => HttpMethod::Patch,
-                "delete" => HttpMethod::Delete,
-                _ => continue,
+                "get" => Some(HttpMethod::Get),
+                "post" => Some(HttpMethod::Post),
+                "delete" => Some(HttpMethod::Delete),
+                _ => None,
             };
             if let Some(id) = &op.operation_id {
                 if let Some(first) = operation_ids.insert(id, pointer.clone()) {
@@ -70,6 +68,15 @@ pub(super) fn plan<'a>(doc: &'a OpenAPI, roots: &HashSet<&'a str>) -> Result<Vec
             let (resource, returns_list) = match response {
                 Some((node, _)) => resource_of(doc, node, roots),
                 None => (None, false),
+            };
+            let Some(method) = method else {
+                if resource.is_some() {
+                    return Err(Error::at(
+                        pointer,
+                        format!("unsupported HTTP method `{verb}`: only get, post and delete are"),
+                    ));
+                }
+                continue;
             };
             let planned = Planned {
                 pointer,
@@ -215,7 +222,7 @@ pub fn method_name(method: HttpMethod, path: &str, collection: &str, returns_lis
         HttpMethod::Get if returns_list => "list",
         HttpMethod::Get => "retrieve",
         HttpMethod::Post if !on_item => "create",
-        HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch => "update",
+        HttpMethod::Post => "update",
         HttpMethod::Delete => "delete",
     };
     match rest {
@@ -229,7 +236,7 @@ pub fn method_name(method: HttpMethod, path: &str, collection: &str, returns_lis
                 HttpMethod::Get if returns_list => "list_",
                 HttpMethod::Get if ends_in_param => "retrieve_",
                 HttpMethod::Delete => "delete_",
-                HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch if ends_in_param => "update_",
+                HttpMethod::Post if ends_in_param => "update_",
                 _ => "",
             };
             field_name(&format!("{prefix}{name}"))
@@ -264,6 +271,15 @@ impl<'a> Lowerer<'a> {
         let pointer = &planned.pointer;
         let resource_ctx = self.placement.root_ctx(planned.resource);
         let module = resource_ctx.module.clone();
+        let resource = match self.component(planned.resource, None)? {
+            crate::ir::TypeRef::Named(id) => id,
+            _ => {
+                return Err(Error::at(
+                    pointer_push("#/components/schemas", planned.resource),
+                    "a resource must be an object schema",
+                ))
+            }
+        };
 
         let mut params: Vec<(&'a Parameter, String)> = Vec::new();
         let mut seen: HashSet<(&str, &str)> = HashSet::new();
@@ -428,6 +444,7 @@ impl<'a> Lowerer<'a> {
             method: planned.method,
             path: planned.path.to_string(),
             module,
+            resource,
             rust_name,
             path_params,
             params: params_id,

@@ -4,6 +4,7 @@
 //! The `identity.verification_report` resource: [`VerificationReport`] and the types only it uses.
 use serde::Deserialize;
 use serde::Serialize;
+use stripe_runtime::List;
 use stripe_runtime::Object;
 use stripe_runtime::RangeQuery;
 use stripe_runtime::Timestamp;
@@ -48,6 +49,40 @@ impl VerificationReport {
 impl Object for VerificationReport {
     fn id(&self) -> &str {
         &self.id
+    }
+}
+impl VerificationReport {
+    /// List all verification reports.
+    ///
+    /// `GET /v1/identity/verification_reports`
+    pub fn list(
+        params: &ListParams,
+    ) -> stripe_runtime::Request<List<VerificationReport>> {
+        stripe_runtime::Request::new(
+            &crate::API_SPEC,
+            stripe_runtime::Method::Get,
+            String::from("/v1/identity/verification_reports"),
+            stripe_runtime::ParamsIn::Query,
+            params,
+        )
+    }
+    /// Retrieves an existing VerificationReport
+    ///
+    /// `GET /v1/identity/verification_reports/{report}`
+    pub fn retrieve(
+        report: &str,
+        params: &RetrieveParams,
+    ) -> stripe_runtime::Request<VerificationReport> {
+        stripe_runtime::Request::new(
+            &crate::API_SPEC,
+            stripe_runtime::Method::Get,
+            format!(
+                "/v1/identity/verification_reports/{}",
+                stripe_runtime::path_segment(report)
+            ),
+            stripe_runtime::ParamsIn::Query,
+            params,
+        )
     }
 }
 /// Result from a document check

@@ -7,6 +7,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use stripe_runtime::Clearable;
 use stripe_runtime::Expandable;
+use stripe_runtime::List;
 use stripe_runtime::Object;
 use stripe_runtime::RangeQuery;
 use stripe_runtime::Timestamp;
@@ -61,6 +62,140 @@ impl VerificationSession {
 impl Object for VerificationSession {
     fn id(&self) -> &str {
         &self.id
+    }
+}
+impl VerificationSession {
+    /// Returns a list of VerificationSessions
+    ///
+    /// `GET /v1/identity/verification_sessions`
+    pub fn list(
+        params: &ListParams,
+    ) -> stripe_runtime::Request<List<VerificationSession>> {
+        stripe_runtime::Request::new(
+            &crate::API_SPEC,
+            stripe_runtime::Method::Get,
+            String::from("/v1/identity/verification_sessions"),
+            stripe_runtime::ParamsIn::Query,
+            params,
+        )
+    }
+    /// Creates a VerificationSession object.
+    ///
+    /// After the VerificationSession is created, display a verification modal using the session `client_secret` or send your users to the session’s `url`.
+    ///
+    /// If your API key is in test mode, verification checks won’t actually process, though everything else will occur as if in live mode.
+    ///
+    /// Related guide: [Verify your users’ identity documents](https://stripe.com/docs/identity/verify-identity-documents)
+    ///
+    /// `POST /v1/identity/verification_sessions`
+    pub fn create(
+        params: &CreateParams,
+    ) -> stripe_runtime::Request<VerificationSession> {
+        stripe_runtime::Request::new(
+            &crate::API_SPEC,
+            stripe_runtime::Method::Post,
+            String::from("/v1/identity/verification_sessions"),
+            stripe_runtime::ParamsIn::Body,
+            params,
+        )
+    }
+    /// Retrieves the details of a VerificationSession that was previously created.
+    ///
+    /// When the session status is `requires_input`, you can use this method to retrieve a valid
+    /// `client_secret` or `url` to allow re-submission.
+    ///
+    /// `GET /v1/identity/verification_sessions/{session}`
+    pub fn retrieve(
+        session: &str,
+        params: &RetrieveParams,
+    ) -> stripe_runtime::Request<VerificationSession> {
+        stripe_runtime::Request::new(
+            &crate::API_SPEC,
+            stripe_runtime::Method::Get,
+            format!(
+                "/v1/identity/verification_sessions/{}",
+                stripe_runtime::path_segment(session)
+            ),
+            stripe_runtime::ParamsIn::Query,
+            params,
+        )
+    }
+    /// Updates a VerificationSession object.
+    ///
+    /// When the session status is `requires_input`, you can use this method to update the
+    /// verification check and options.
+    ///
+    /// `POST /v1/identity/verification_sessions/{session}`
+    pub fn update(
+        session: &str,
+        params: &UpdateParams,
+    ) -> stripe_runtime::Request<VerificationSession> {
+        stripe_runtime::Request::new(
+            &crate::API_SPEC,
+            stripe_runtime::Method::Post,
+            format!(
+                "/v1/identity/verification_sessions/{}",
+                stripe_runtime::path_segment(session)
+            ),
+            stripe_runtime::ParamsIn::Body,
+            params,
+        )
+    }
+    /// A VerificationSession object can be canceled when it is in `requires_input` [status](https://stripe.com/docs/identity/how-sessions-work).
+    ///
+    /// Once canceled, future submission attempts are disabled. This cannot be undone. [Learn more](https://stripe.com/docs/identity/verification-sessions#cancel).
+    ///
+    /// `POST /v1/identity/verification_sessions/{session}/cancel`
+    pub fn cancel(
+        session: &str,
+        params: &CancelParams,
+    ) -> stripe_runtime::Request<VerificationSession> {
+        stripe_runtime::Request::new(
+            &crate::API_SPEC,
+            stripe_runtime::Method::Post,
+            format!(
+                "/v1/identity/verification_sessions/{}/cancel",
+                stripe_runtime::path_segment(session)
+            ),
+            stripe_runtime::ParamsIn::Body,
+            params,
+        )
+    }
+    /// Redact a VerificationSession to remove all collected information from Stripe. This will redact
+    /// the VerificationSession and all objects related to it, including VerificationReports, Events,
+    /// request logs, etc.
+    ///
+    /// A VerificationSession object can be redacted when it is in `requires_input` or `verified`
+    /// [status](https://stripe.com/docs/identity/how-sessions-work). Redacting a VerificationSession in `requires_action`
+    /// state will automatically cancel it.
+    ///
+    /// The redaction process may take up to four days. When the redaction process is in progress, the
+    /// VerificationSession’s `redaction.status` field will be set to `processing`; when the process is
+    /// finished, it will change to `redacted` and an `identity.verification_session.redacted` event
+    /// will be emitted.
+    ///
+    /// Redaction is irreversible. Redacted objects are still accessible in the Stripe API, but all the
+    /// fields that contain personal data will be replaced by the string `[redacted]` or a similar
+    /// placeholder. The `metadata` field will also be erased. Redacted objects cannot be updated or
+    /// used for any purpose.
+    ///
+    /// [Learn more](https://stripe.com/docs/identity/verification-sessions#redact).
+    ///
+    /// `POST /v1/identity/verification_sessions/{session}/redact`
+    pub fn redact(
+        session: &str,
+        params: &RedactParams,
+    ) -> stripe_runtime::Request<VerificationSession> {
+        stripe_runtime::Request::new(
+            &crate::API_SPEC,
+            stripe_runtime::Method::Post,
+            format!(
+                "/v1/identity/verification_sessions/{}/redact",
+                stripe_runtime::path_segment(session)
+            ),
+            stripe_runtime::ParamsIn::Body,
+            params,
+        )
     }
 }
 /// Parameters of `POST /v1/identity/verification_sessions/{session}/cancel`.

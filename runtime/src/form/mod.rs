@@ -194,7 +194,7 @@ struct Encoder {
 /// Percent-encodes `s` onto `out`. A string that needs no encoding (most keys and
 /// values) comes out of the iterator as one chunk, pushed unchanged.
 #[inline]
-fn push_encoded(out: &mut String, s: &str) {
+pub(crate) fn push_encoded(out: &mut String, s: &str) {
     for chunk in utf8_percent_encode(s, ENCODED) {
         out.push_str(chunk);
     }

@@ -1,0 +1,370 @@
+//! The async HTTP client: [`Client`], [`Request`], [`RequestOptions`], pagination
+//! and [`Error`].
+//!
+//! Everything here is re-exported at the crate root.
+
+mod error;
+mod pagination;
+mod path;
+mod request;
+mod retry;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use error::{ApiErrorBody, Error};
+pub use pagination::Paginator;
+pub use path::path_segment;
+pub use request::{Method, ParamsIn, Request, RequestOptions};
+
+/// What a generated crate tells the runtime about itself.
+///
+/// Generated code keeps one in a `static` and hands it to every [`Request`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ApiSpec {
+    /// The Stripe API version the generated types follow, sent as the
+    /// `Stripe-Version` header (`2023-08-16`).
+    pub api_version: &'static str,
+    /// The generated crate's name and version, the start of the `User-Agent`
+    /// header (`stripe-api/0.1.0`).
+    pub user_agent: &'static str,
+}
+
+/// The default base URL.
+const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
+/// stripe-node's default `maxNetworkRetries` (`PlatformFunctions.getDefaultMaxNetworkRetries`).
+const DEFAULT_MAX_RETRIES: u32 = 2;
+/// stripe-node's `DEFAULT_TIMEOUT`: 80 s.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(80);
+
+/// A Stripe API client: the secret key, the connection pool and the defaults of
+/// every request.
+///
+/// Cloning is cheap (an [`Arc`]); clones share the connection pool. `Client` is
+/// `Send + Sync`. Its `Debug` output never shows the key.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), stripe_runtime::Error> {
+/// use std::time::Duration;
+///
+/// let client = stripe_runtime::Client::builder("sk_test_...")
+///     .max_retries(3)
+///     .timeout(Duration::from_secs(30))
+///     .build()?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    secret_key: String,
+    /// Without a trailing `/`.
+    base_url: String,
+    max_retries: u32,
+    timeout: Duration,
+    retry_base_delay: Duration,
+    retry_max_delay: Duration,
+    stripe_account: Option<String>,
+    /// Appended to the `User-Agent`, with a space before.
+    app_info: Option<String>,
+}
+
+impl Client {
+    /// A client with the default settings: base URL `https://api.stripe.com`,
+    /// 2 retries, an 80 s timeout.
+    ///
+    /// A key that cannot be sent in a header is reported by each request as
+    /// [`Error::Config`]; [`ClientBuilder::build`] reports it at once.
+    ///
+    /// # Panics
+    ///
+    /// If the TLS backend cannot be initialized, as `reqwest::Client::new` does.
+    /// Use [`Client::builder`] to get an error instead.
+    pub fn new(secret_key: impl Into<String>) -> Client {
+        let builder = ClientBuilder::new(secret_key.into());
+        match builder.build_unchecked() {
+            Ok(client) => client,
+            Err(e) => panic!("cannot build the HTTP client: {e}"),
+        }
+    }
+
+    /// A builder to change the defaults.
+    pub fn builder(secret_key: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(secret_key.into())
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
+        f.debug_struct("Client")
+            .field("secret_key", &Redacted)
+            .field("base_url", &inner.base_url)
+            .field("max_retries", &inner.max_retries)
+            .field("timeout", &inner.timeout)
+            .field("retry_base_delay", &inner.retry_base_delay)
+            .field("stripe_account", &inner.stripe_account)
+            .field("app_info", &inner.app_info)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`]. Its `Debug` output never shows the key.
+#[derive(Clone)]
+#[must_use]
+pub struct ClientBuilder {
+    secret_key: String,
+    base_url: String,
+    max_retries: u32,
+    timeout: Duration,
+    retry_base_delay: Duration,
+    stripe_account: Option<String>,
+    app_info: Option<AppInfo>,
+}
+
+impl ClientBuilder {
+    fn new(secret_key: String) -> ClientBuilder {
+        ClientBuilder {
+            secret_key,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            max_retries: DEFAULT_MAX_RETRIES,
+            timeout: DEFAULT_TIMEOUT,
+            retry_base_delay: retry::INITIAL_DELAY,
+            stripe_account: None,
+            app_info: None,
+        }
+    }
+
+    /// The scheme, host and port (and optionally a path prefix) requests go to.
+    /// Default `https://api.stripe.com`. Must be an `http` or `https` URL without
+    /// a query or fragment.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// How many times a failed request is retried (see [`Request::send`] for
+    /// which failures). Default 2; 0 turns retries off.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// The timeout of each attempt, from connecting until the whole response body
+    /// has arrived. Default 80 s, like stripe-node.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The initial delay of the exponential backoff between retries. Default
+    /// 0.5 s, like every Stripe SDK; the delay doubles per retry and is capped at
+    /// 5 s (or at this delay, if it is longer). Tests set it small.
+    pub fn retry_base_delay(mut self, delay: Duration) -> Self {
+        self.retry_base_delay = delay;
+        self
+    }
+
+    /// Makes every request on behalf of this connected account (the
+    /// `Stripe-Account` header), unless a request's [`RequestOptions`] says
+    /// otherwise.
+    pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
+        self.stripe_account = Some(account.into());
+        self
+    }
+
+    /// Identifies a plugin or application built on this client in the
+    /// `User-Agent` header, as Stripe asks of plugins.
+    pub fn app_info(mut self, app_info: AppInfo) -> Self {
+        self.app_info = Some(app_info);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] if the base URL is not an `http(s)` URL without query or
+    /// fragment, if the key, account or app info cannot be sent in an HTTP header,
+    /// or if the HTTP client cannot be built.
+    pub fn build(self) -> Result<Client, Error> {
+        request::check_header_value("the API key", &format!("Bearer {}", self.secret_key))?;
+        if let Some(account) = &self.stripe_account {
+            request::check_header_value("the Stripe-Account", account)?;
+        }
+        if let Some(app_info) = &self.app_info {
+            request::check_header_value("the app info", &app_info.to_string())?;
+        }
+        self.build_unchecked()
+    }
+
+    /// Builds the client, leaving the header checks to each request.
+    fn build_unchecked(self) -> Result<Client, Error> {
+        let base_url = check_base_url(&self.base_url)?;
+        let http = reqwest::Client::builder()
+            // An API client has no business following redirects.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                secret_key: self.secret_key,
+                base_url,
+                max_retries: self.max_retries,
+                timeout: self.timeout,
+                retry_base_delay: self.retry_base_delay,
+                retry_max_delay: retry::MAX_DELAY,
+                stripe_account: self.stripe_account,
+                app_info: self.app_info.map(|info| info.to_string()),
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("secret_key", &Redacted)
+            .field("base_url", &self.base_url)
+            .field("max_retries", &self.max_retries)
+            .field("timeout", &self.timeout)
+            .field("retry_base_delay", &self.retry_base_delay)
+            .field("stripe_account", &self.stripe_account)
+            .field("app_info", &self.app_info)
+            .finish()
+    }
+}
+
+/// A plugin or application built on the client, for the `User-Agent` header:
+/// `name/version (url)`, as the Stripe SDKs format it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppInfo {
+    name: String,
+    version: Option<String>,
+    url: Option<String>,
+}
+
+impl AppInfo {
+    /// An application called `name`.
+    pub fn new(name: impl Into<String>) -> AppInfo {
+        AppInfo { name: name.into(), version: None, url: None }
+    }
+
+    /// Its version.
+    #[must_use]
+    pub fn version(mut self, version: impl Into<String>) -> AppInfo {
+        self.version = Some(version.into());
+        self
+    }
+
+    /// Its URL.
+    #[must_use]
+    pub fn url(mut self, url: impl Into<String>) -> AppInfo {
+        self.url = Some(url.into());
+        self
+    }
+}
+
+impl fmt::Display for AppInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)?;
+        if let Some(version) = &self.version {
+            write!(f, "/{version}")?;
+        }
+        if let Some(url) = &self.url {
+            write!(f, " ({url})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks a base URL and returns it without its trailing `/`.
+fn check_base_url(url: &str) -> Result<String, Error> {
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| Error::Config(format!("the base URL {url:?} is not a URL: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || !parsed.has_host() {
+        return Err(Error::Config(format!("the base URL {url:?} must be an http or https URL")));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::Config(format!("the base URL {url:?} must not have a query or fragment")));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+/// Stands for a secret in `Debug` output.
+pub(crate) struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_is_send_sync_and_cheap_to_clone() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Client>();
+        assert_send_sync::<ClientBuilder>();
+        assert_send_sync::<Error>();
+        assert_send_sync::<RequestOptions>();
+        let client = Client::new("sk_test_123");
+        let clone = client.clone();
+        assert!(Arc::ptr_eq(&client.inner, &clone.inner));
+    }
+
+    #[test]
+    fn defaults_follow_stripe_node() {
+        let client = Client::new("sk_test_123");
+        assert_eq!(client.inner.base_url, "https://api.stripe.com");
+        assert_eq!(client.inner.max_retries, 2);
+        assert_eq!(client.inner.timeout, Duration::from_secs(80));
+        assert_eq!(client.inner.retry_base_delay, Duration::from_millis(500));
+        assert_eq!(client.inner.retry_max_delay, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn base_urls_are_checked_and_trimmed() {
+        let base = |url: &str| Client::builder("sk").base_url(url).build().map(|c| c.inner.base_url.clone());
+        assert_eq!(base("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(base("http://127.0.0.1:8080/").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(base("https://proxy.example/stripe/").unwrap(), "https://proxy.example/stripe");
+        for bad in ["", "api.stripe.com", "ftp://api.stripe.com", "https://x/?a=1", "https://x/#f", "mailto:a@b"] {
+            assert!(matches!(base(bad), Err(Error::Config(_))), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn bad_keys_and_settings_are_config_errors_without_the_key() {
+        let err = Client::builder("sk_test_SECRET123\n").build().unwrap_err();
+        assert!(matches!(err, Error::Config(_)));
+        assert!(!format!("{err} {err:?}").contains("SECRET123"));
+        let err = Client::builder("sk").stripe_account("acct\r\n1").build().unwrap_err();
+        assert!(matches!(err, Error::Config(_)));
+        let err = Client::builder("sk").app_info(AppInfo::new("a\u{0}b")).build().unwrap_err();
+        assert!(matches!(err, Error::Config(_)));
+        // `new` defers the check to each request instead of panicking.
+        let _ = Client::new("sk_test_SECRET123\n");
+    }
+
+    #[test]
+    fn app_info_is_formatted_like_the_sdks() {
+        assert_eq!(AppInfo::new("MyPlugin").to_string(), "MyPlugin");
+        assert_eq!(AppInfo::new("MyPlugin").version("1.2.3").to_string(), "MyPlugin/1.2.3");
+        assert_eq!(
+            AppInfo::new("MyPlugin").version("1.2.3").url("https://example.com").to_string(),
+            "MyPlugin/1.2.3 (https://example.com)"
+        );
+        assert_eq!(AppInfo::new("MyPlugin").url("https://example.com").to_string(), "MyPlugin (https://example.com)");
+    }
+}

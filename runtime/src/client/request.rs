@@ -1,0 +1,505 @@
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT,
+};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::error::ErrorEnvelope;
+use super::retry::{self, Outcome};
+use super::{path, ApiSpec, Client, Error, Inner, Redacted};
+use crate::form::{self, FormError};
+
+/// The HTTP method of a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`: reads.
+    Get,
+    /// `POST`: creates and updates (and most actions).
+    Post,
+    /// `DELETE`: deletes.
+    Delete,
+}
+
+impl Method {
+    /// The method as it goes on the wire (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    fn to_http(self) -> reqwest::Method {
+        match self {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Delete => reqwest::Method::DELETE,
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a request's params go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ParamsIn {
+    /// In the query string (`GET` and `DELETE`): `path?a=1&b=2`, no `?` when there
+    /// are no params.
+    Query,
+    /// In an `application/x-www-form-urlencoded` body (`POST`).
+    Body,
+}
+
+/// Per-request settings that override the [`Client`]'s.
+///
+/// ```
+/// use std::time::Duration;
+/// use stripe_runtime::RequestOptions;
+///
+/// let options = RequestOptions::new()
+///     .stripe_account("acct_123")
+///     .idempotency_key("order-6735")
+///     .timeout(Duration::from_secs(10))
+///     .max_retries(0)
+///     .header("Stripe-Context", "ctx_123");
+/// # let _ = options;
+/// ```
+///
+/// Its `Debug` output never shows the API key, nor the values of extra headers.
+#[derive(Clone, Default)]
+#[must_use]
+pub struct RequestOptions {
+    stripe_account: Option<String>,
+    idempotency_key: Option<String>,
+    api_key: Option<String>,
+    timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    headers: Vec<(String, String)>,
+}
+
+impl RequestOptions {
+    /// No overrides.
+    pub fn new() -> RequestOptions {
+        RequestOptions::default()
+    }
+
+    /// Makes the request on behalf of this connected account (the
+    /// `Stripe-Account` header).
+    pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
+        self.stripe_account = Some(account.into());
+        self
+    }
+
+    /// The `Idempotency-Key` to send instead of the random one every `POST` gets.
+    /// Retries send the same key either way.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Sends the request with this API key instead of the client's.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The timeout of each attempt, instead of the client's.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How many times to retry, instead of the client's setting.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Adds a header, sent after (so replacing) the ones the client sets. An
+    /// invalid name or value makes the request fail with [`Error::Config`].
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("RequestOptions")
+            .field("stripe_account", &self.stripe_account)
+            .field("idempotency_key", &self.idempotency_key)
+            .field("api_key", &self.api_key.as_ref().map(|_| Redacted))
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("header_names", &header_names)
+            .finish()
+    }
+}
+
+/// One API call: built by a generated method, optionally given
+/// [`RequestOptions`], then sent with [`send`](Request::send) (or, for a list,
+/// [`paginate`](Request::paginate)d).
+///
+/// `T` is the type of the response body.
+#[must_use = "a request does nothing until it is sent"]
+pub struct Request<T> {
+    spec: &'static ApiSpec,
+    method: Method,
+    path: String,
+    params_in: ParamsIn,
+    /// The form-encoded params, or why they could not be encoded (returned by `send`).
+    pub(super) params: Result<String, FormError>,
+    options: RequestOptions,
+    response: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Request<T> {
+    fn clone(&self) -> Self {
+        Request {
+            spec: self.spec,
+            method: self.method,
+            path: self.path.clone(),
+            params_in: self.params_in,
+            params: self.params.clone(),
+            options: self.options.clone(),
+            response: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for Request<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("params_in", &self.params_in)
+            .field("params", &self.params)
+            .field("options", &self.options)
+            .field("api_version", &self.spec.api_version)
+            .finish()
+    }
+}
+
+impl<T> Request<T> {
+    /// The HTTP method.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The path (`/v1/identity/verification_sessions/vs_123`).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Where the params go.
+    pub fn params_in(&self) -> ParamsIn {
+        self.params_in
+    }
+
+    /// The form-encoded params, or the error that [`send`](Request::send) will return.
+    pub fn params(&self) -> Result<&str, &FormError> {
+        self.params.as_deref()
+    }
+
+    /// A copy of this request with other params (for the pages of a list).
+    pub(super) fn with_params(&self, params: String) -> Request<T> {
+        Request { params: Ok(params), ..self.clone() }
+    }
+}
+
+impl<T: DeserializeOwned> Request<T> {
+    /// A request for `method path`, with `params` form-encoded now (see
+    /// [`form::encode`](crate::form::encode)) and placed per `params_in`.
+    ///
+    /// `path` is the finished path, its ids already escaped with
+    /// [`path_segment`](crate::path_segment). An encoding error is kept and
+    /// returned by [`send`](Request::send).
+    pub fn new(
+        spec: &'static ApiSpec,
+        method: Method,
+        path: String,
+        params_in: ParamsIn,
+        params: &impl Serialize,
+    ) -> Self {
+        Request {
+            spec,
+            method,
+            path,
+            params_in,
+            params: form::encode(params),
+            options: RequestOptions::default(),
+            response: PhantomData,
+        }
+    }
+
+    /// Replaces the request's options.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Sends the request, retrying as Stripe's SDKs do, and decodes the response.
+    ///
+    /// # Headers
+    ///
+    /// `Authorization: Bearer <key>`, `Stripe-Version` (the [`ApiSpec`]'s),
+    /// `User-Agent: <the ApiSpec's user agent> stripe-runtime/<version>` (then the
+    /// [`AppInfo`](crate::AppInfo), if any), `Accept: application/json`,
+    /// `Content-Type: application/x-www-form-urlencoded` and `Content-Length` (also
+    /// `0`) when the params go in the body, `Stripe-Account` when set on the client or the options, and
+    /// `Idempotency-Key`: the one from the options, or else, for every `POST`, a
+    /// random UUID (v4). Then the options' extra headers.
+    ///
+    /// # Retries
+    ///
+    /// Up to `max_retries` times (from the options, else the client; default 2),
+    /// with the same `Idempotency-Key`, following stripe-node 23.1.0's
+    /// `RequestSender._shouldRetry`, in this order:
+    ///
+    /// 1. no retry once `max_retries` retries were made;
+    /// 2. retry when there was no response: connection errors and timeouts (and a
+    ///    response body that broke off);
+    /// 3. a `Stripe-Should-Retry` response header decides if present: `false`
+    ///    never retries, `true` always does (whatever the status);
+    /// 4. retry on `409 Conflict`;
+    /// 5. retry on `429` whose error code is `lock_timeout` (the rule of
+    ///    stripe-ruby, stripe-python and stripe-go; other 429s are rate limits,
+    ///    where retrying adds to the contention);
+    /// 6. retry on any status of 500 and above, for every method;
+    /// 7. nothing else is retried.
+    ///
+    /// Before retry `n` (counting from 0) it sleeps stripe-node's
+    /// `_getSleepTimeInMS(n)`: `min(base * 2^(n-1), 5 s)`, times a random factor
+    /// in `0.5..1.0`, but at least `base` (the builder's `retry_base_delay`,
+    /// default 0.5 s). A `Retry-After` header is not consulted (stripe-node does
+    /// not either).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Encode`] if the params could not be encoded; [`Error::InvalidPath`]
+    /// if the path is refused (see [`path_segment`](crate::path_segment));
+    /// [`Error::Config`] for an API key, account or header that cannot be sent;
+    /// then, once retries are spent: [`Error::Api`] for a Stripe error,
+    /// [`Error::Http`] or [`Error::Timeout`] without a response, and
+    /// [`Error::Decode`] for a body that is not the expected JSON. Nothing is
+    /// sent when one of the first three is returned.
+    pub async fn send(self, client: &Client) -> Result<T, Error> {
+        let params = self.params.as_deref().map_err(|e| Error::Encode(e.clone()))?;
+        let response =
+            execute(client, self.spec, self.method, &self.path, self.params_in, params, &self.options).await?;
+        serde_json::from_slice(&response.body).map_err(|source| response.decode_error(&client.inner, source))
+    }
+}
+
+/// A response with a 2xx status, its body read.
+struct Response {
+    status: u16,
+    request_id: Option<String>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn decode_error(&self, inner: &Inner, source: serde_json::Error) -> Error {
+        Error::Decode {
+            status: self.status,
+            request_id: self.request_id.clone(),
+            body_snippet: snippet(&self.body, &inner.secret_key),
+            source,
+        }
+    }
+}
+
+/// Sends a request with retries; returns the response if its status is 2xx.
+async fn execute(
+    client: &Client,
+    spec: &ApiSpec,
+    method: Method,
+    path: &str,
+    params_in: ParamsIn,
+    params: &str,
+    options: &RequestOptions,
+) -> Result<Response, Error> {
+    let inner = &*client.inner;
+    path::check_path(path)?;
+    let mut url = String::with_capacity(inner.base_url.len() + path.len() + 1 + params.len());
+    url.push_str(&inner.base_url);
+    url.push_str(path);
+    let body = match params_in {
+        ParamsIn::Query => {
+            if !params.is_empty() {
+                url.push('?');
+                url.push_str(params);
+            }
+            None
+        }
+        ParamsIn::Body => Some(params.to_owned()),
+    };
+    let url = reqwest::Url::parse(&url).map_err(|e| Error::Config(format!("cannot make a URL of {url:?}: {e}")))?;
+    let headers = headers(inner, spec, method, body.is_some(), options)?;
+    let timeout = options.timeout.unwrap_or(inner.timeout);
+    let max_retries = options.max_retries.unwrap_or(inner.max_retries);
+
+    let mut retries = 0;
+    loop {
+        let mut builder = inner.http.request(method.to_http(), url.clone()).headers(headers.clone()).timeout(timeout);
+        if let Some(body) = &body {
+            // Also for an empty body, which hyper would send without a length (as
+            // stripe-node does, and as RFC 9110 asks of a POST).
+            builder = builder.header(CONTENT_LENGTH, body.len()).body(body.clone());
+        }
+        let result = match builder.send().await {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                let response_headers = response.headers().clone();
+                response.bytes().await.map(|body| (status, response_headers, Vec::from(body)))
+            }
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok((status, response_headers, body)) => {
+                let should_retry = response_headers.get("stripe-should-retry").map(HeaderValue::as_bytes);
+                let outcome = Outcome::Response { status, should_retry, body: &body };
+                if retry::should_retry(&outcome, retries, max_retries) {
+                    sleep_before_retry(inner, retries).await;
+                    retries += 1;
+                    continue;
+                }
+                let request_id = response_headers.get("request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                let response = Response { status, request_id, body };
+                if (200..300).contains(&status) {
+                    return Ok(response);
+                }
+                return Err(match serde_json::from_slice::<ErrorEnvelope>(&response.body) {
+                    Ok(envelope) => Error::Api { status, request_id: response.request_id, error: envelope.error },
+                    Err(source) => response.decode_error(inner, source),
+                });
+            }
+            Err(e) => {
+                if retry::should_retry(&Outcome::NoResponse, retries, max_retries) {
+                    sleep_before_retry(inner, retries).await;
+                    retries += 1;
+                    continue;
+                }
+                return Err(if e.is_timeout() { Error::Timeout { timeout, source: e } } else { Error::Http(e) });
+            }
+        }
+    }
+}
+
+async fn sleep_before_retry(inner: &Inner, retries: u32) {
+    let delay = retry::sleep_time(retries, inner.retry_base_delay, inner.retry_max_delay, retry::jitter());
+    tokio::time::sleep(delay).await;
+}
+
+/// The headers of every attempt of a request.
+fn headers(
+    inner: &Inner,
+    spec: &ApiSpec,
+    method: Method,
+    has_body: bool,
+    options: &RequestOptions,
+) -> Result<HeaderMap, Error> {
+    let mut headers = HeaderMap::new();
+    let key = options.api_key.as_deref().unwrap_or(&inner.secret_key);
+    let mut authorization = check_header_value("the API key", &format!("Bearer {key}"))?;
+    authorization.set_sensitive(true);
+    headers.insert(AUTHORIZATION, authorization);
+    headers.insert(HeaderName::from_static("stripe-version"), check_header_value("the API version", spec.api_version)?);
+    let mut user_agent = format!("{} stripe-runtime/{}", spec.user_agent, env!("CARGO_PKG_VERSION"));
+    if let Some(app_info) = &inner.app_info {
+        user_agent.push(' ');
+        user_agent.push_str(app_info);
+    }
+    headers.insert(USER_AGENT, check_header_value("the User-Agent", &user_agent)?);
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    if has_body {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+    }
+    if let Some(account) = options.stripe_account.as_ref().or(inner.stripe_account.as_ref()) {
+        headers.insert(HeaderName::from_static("stripe-account"), check_header_value("the Stripe-Account", account)?);
+    }
+    let idempotency_key = match &options.idempotency_key {
+        Some(key) => Some(check_header_value("the Idempotency-Key", key)?),
+        None if method == Method::Post => {
+            Some(HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).expect("a UUID is a valid header value"))
+        }
+        None => None,
+    };
+    if let Some(key) = idempotency_key {
+        headers.insert(HeaderName::from_static("idempotency-key"), key);
+    }
+    for (name, value) in &options.headers {
+        let header_name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::Config(format!("{name:?} is not a valid HTTP header name")))?;
+        let mut value = check_header_value(&format!("the value of the header {name:?}"), value)?;
+        value.set_sensitive(true);
+        headers.insert(header_name, value);
+    }
+    Ok(headers)
+}
+
+/// `value` as a header value, or a [`Error::Config`] naming `what` (never the value,
+/// which may be a key).
+pub(super) fn check_header_value(what: &str, value: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(value).map_err(|_| {
+        Error::Config(format!(
+            "{what} cannot be sent in an HTTP header: only visible ASCII, spaces and tabs are allowed"
+        ))
+    })
+}
+
+/// The start of a body for an error message: at most 200 characters, with the
+/// API key (should a proxy echo it) blanked out.
+fn snippet(body: &[u8], secret_key: &str) -> String {
+    const MAX_CHARS: usize = 200;
+    let head = &body[..body.len().min(4 * MAX_CHARS + secret_key.len())];
+    let mut text = String::from_utf8_lossy(head).into_owned();
+    if !secret_key.is_empty() {
+        text = text.replace(secret_key, "<redacted>");
+    }
+    match text.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => text[..end].to_owned(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_are_short_and_redacted() {
+        assert_eq!(snippet(b"<html>502</html>", "sk"), "<html>502</html>");
+        assert_eq!(snippet(b"", ""), "");
+        assert_eq!(snippet("é".repeat(500).as_bytes(), "sk").chars().count(), 200);
+        assert_eq!(snippet(b"x\xff", "sk"), "x\u{fffd}");
+        assert_eq!(snippet(b"Bearer sk_test_SECRET123 echoed", "sk_test_SECRET123"), "Bearer <redacted> echoed");
+    }
+
+    #[test]
+    fn params_are_encoded_when_the_request_is_made() {
+        static SPEC: ApiSpec = ApiSpec { api_version: "2023-08-16", user_agent: "stripe-api/0.1.0" };
+        #[derive(Serialize)]
+        struct Params {
+            limit: u32,
+        }
+        let request: Request<()> =
+            Request::new(&SPEC, Method::Get, "/v1/things".into(), ParamsIn::Query, &Params { limit: 3 });
+        assert_eq!(request.params(), Ok("limit=3"));
+        assert_eq!(request.method(), Method::Get);
+        assert_eq!(request.path(), "/v1/things");
+        assert_eq!(request.params_in(), ParamsIn::Query);
+        let request: Request<()> = Request::new(&SPEC, Method::Get, "/v1/things".into(), ParamsIn::Query, &"no");
+        assert!(request.params().is_err());
+    }
+}
