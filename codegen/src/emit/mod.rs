@@ -98,8 +98,6 @@ impl ModuleTree {
 
 fn emit_module(ir: &Ir, tree: &ModuleTree, path: &[String], module: &Module) -> Result<TokenStream> {
     let mut uses = Uses::default();
-    // A resource's operations, in document order, as methods right after its type.
-    let operations: Vec<&crate::ir::Operation> = ir.operations.iter().filter(|op| op.module == path).collect();
     let mut items = Vec::new();
     for id in &module.types {
         let def = ir.get(*id);
@@ -109,7 +107,8 @@ fn emit_module(ir: &Ir, tree: &ModuleTree, path: &[String], module: &Module) -> 
             TypeKind::Enum(e) => enums::emit_enum(def, e)?,
             TypeKind::Union(u) => unions::emit_union(ir, def, u, &mut uses)?,
         });
-        let of_type: Vec<&crate::ir::Operation> = operations.iter().copied().filter(|op| op.resource == *id).collect();
+        // A resource's operations, in document order, as methods right after its type.
+        let of_type: Vec<&crate::ir::Operation> = ir.operations.iter().filter(|op| op.resource == *id).collect();
         items.push(methods::emit_methods(ir, &of_type, &mut uses)?);
     }
     let mut children = Vec::new();

@@ -37,7 +37,7 @@ pub(super) struct Planned<'a> {
 
 /// Finds the operations of the resources in `roots` (component schema names).
 pub(super) fn plan<'a>(doc: &'a OpenAPI, roots: &HashSet<&'a str>) -> Result<Vec<Planned<'a>>> {
-    let mut found: Vec<(Planned<'a>, bool)> = Vec::new();
+    let mut found: Vec<Planned<'a>> = Vec::new();
     let mut unresolved = Vec::new();
     let mut operation_ids: HashMap<&str, String> = HashMap::new();
     for (path, item) in &doc.paths.paths {
@@ -89,29 +89,29 @@ pub(super) fn plan<'a>(doc: &'a OpenAPI, roots: &HashSet<&'a str>) -> Result<Vec
                 returns_list,
             };
             match resource {
-                Some(_) => found.push((planned, true)),
+                Some(_) => found.push(planned),
                 None => unresolved.push(planned),
             }
         }
     }
     // Operations whose response names no selected resource (a deleted object, a
     // custom shape) belong to the resource with the longest matching path prefix.
+    let collections: Vec<(String, &'a str)> = found.iter().map(|p| (collection_path(p.path), p.resource)).collect();
     for mut planned in unresolved {
-        let best = found
+        let best = collections
             .iter()
-            .filter(|(p, direct)| *direct && is_prefix(&collection_path(p.path), planned.path))
-            .max_by_key(|(p, _)| (segments(&collection_path(p.path)).len(), std::cmp::Reverse(p.resource)))
-            .map(|(p, _)| p.resource);
+            .filter(|(collection, _)| is_prefix(collection, planned.path))
+            .max_by_key(|(collection, resource)| (segments(collection).len(), std::cmp::Reverse(*resource)))
+            .map(|(_, resource)| *resource);
         if let Some(resource) = best {
             planned.resource = resource;
-            found.push((planned, false));
+            found.push(planned);
         }
     }
-    let mut planned: Vec<Planned<'a>> = found.into_iter().map(|(p, _)| p).collect();
     // Back in document order, whatever the pass that found them.
     let order: HashMap<&str, usize> = doc.paths.paths.keys().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
-    planned.sort_by_key(|p| (order[p.path], p.method));
-    Ok(planned)
+    found.sort_by_key(|p| (order[p.path], p.method));
+    Ok(found)
 }
 
 impl<'a> Planned<'a> {

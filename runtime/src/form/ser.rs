@@ -268,83 +268,50 @@ impl Compound<'_> {
     }
 }
 
-impl ser::SerializeSeq for Compound<'_> {
-    type Ok = ();
-    type Error = FormError;
+/// The sequence-like serde traits: every element is the next index (`key[0]`, `key[1]`...).
+macro_rules! indexed_compound {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = FormError;
 
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), FormError> {
-        self.element(value)
-    }
+            fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), FormError> {
+                self.element(value)
+            }
 
-    fn end(self) -> Result<(), FormError> {
-        self.finish()
-    }
+            fn end(self) -> Result<(), FormError> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Compound<'_> {
-    type Ok = ();
-    type Error = FormError;
+indexed_compound!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), FormError> {
-        self.element(value)
-    }
+/// The struct-like serde traits: every field is a named key (`key[name]`).
+macro_rules! named_compound {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = FormError;
 
-    fn end(self) -> Result<(), FormError> {
-        self.finish()
-    }
+            fn serialize_field<T: ?Sized + Serialize>(&mut self, name: &'static str, value: &T) -> Result<(), FormError> {
+                self.field(name, value)
+            }
+
+            fn end(self) -> Result<(), FormError> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTupleStruct for Compound<'_> {
-    type Ok = ();
-    type Error = FormError;
-
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), FormError> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), FormError> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleVariant for Compound<'_> {
-    type Ok = ();
-    type Error = FormError;
-
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), FormError> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), FormError> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeStruct for Compound<'_> {
-    type Ok = ();
-    type Error = FormError;
-
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, name: &'static str, value: &T) -> Result<(), FormError> {
-        self.field(name, value)
-    }
-
-    fn end(self) -> Result<(), FormError> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeStructVariant for Compound<'_> {
-    type Ok = ();
-    type Error = FormError;
-
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, name: &'static str, value: &T) -> Result<(), FormError> {
-        self.field(name, value)
-    }
-
-    fn end(self) -> Result<(), FormError> {
-        self.finish()
-    }
-}
+named_compound!(SerializeStruct, SerializeStructVariant);
 
 impl ser::SerializeMap for Compound<'_> {
     type Ok = ();
