@@ -63,16 +63,20 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
-    secret_key: String,
-    /// Without a trailing `/`.
+    /// As built; `base_url` without a trailing `/`.
+    settings: Settings,
+}
+
+/// What a [`ClientBuilder`] collects and a [`Client`] keeps.
+#[derive(Clone, Debug)]
+struct Settings {
+    secret_key: Secret,
     base_url: String,
     max_retries: u32,
     timeout: Duration,
     retry_base_delay: Duration,
-    retry_max_delay: Duration,
     stripe_account: Option<String>,
-    /// Appended to the `User-Agent`, with a space before.
-    app_info: Option<String>,
+    app_info: Option<AppInfo>,
 }
 
 impl Client {
@@ -87,8 +91,7 @@ impl Client {
     /// If the TLS backend cannot be initialized, as `reqwest::Client::new` does.
     /// Use [`Client::builder`] to get an error instead.
     pub fn new(secret_key: impl Into<String>) -> Client {
-        let builder = ClientBuilder::new(secret_key.into());
-        match builder.build_unchecked() {
+        match Client::builder(secret_key).build_unchecked() {
             Ok(client) => client,
             Err(e) => panic!("cannot build the HTTP client: {e}"),
         }
@@ -96,70 +99,53 @@ impl Client {
 
     /// A builder to change the defaults.
     pub fn builder(secret_key: impl Into<String>) -> ClientBuilder {
-        ClientBuilder::new(secret_key.into())
+        ClientBuilder {
+            settings: Settings {
+                secret_key: Secret(secret_key.into()),
+                base_url: DEFAULT_BASE_URL.to_owned(),
+                max_retries: DEFAULT_MAX_RETRIES,
+                timeout: DEFAULT_TIMEOUT,
+                retry_base_delay: retry::INITIAL_DELAY,
+                stripe_account: None,
+                app_info: None,
+            },
+        }
     }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let inner = &*self.inner;
-        f.debug_struct("Client")
-            .field("secret_key", &Redacted)
-            .field("base_url", &inner.base_url)
-            .field("max_retries", &inner.max_retries)
-            .field("timeout", &inner.timeout)
-            .field("retry_base_delay", &inner.retry_base_delay)
-            .field("stripe_account", &inner.stripe_account)
-            .field("app_info", &inner.app_info)
-            .finish_non_exhaustive()
+        f.debug_struct("Client").field("settings", &self.inner.settings).finish_non_exhaustive()
     }
 }
 
 /// Builds a [`Client`]. Its `Debug` output never shows the key.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 #[must_use]
 pub struct ClientBuilder {
-    secret_key: String,
-    base_url: String,
-    max_retries: u32,
-    timeout: Duration,
-    retry_base_delay: Duration,
-    stripe_account: Option<String>,
-    app_info: Option<AppInfo>,
+    settings: Settings,
 }
 
 impl ClientBuilder {
-    fn new(secret_key: String) -> ClientBuilder {
-        ClientBuilder {
-            secret_key,
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            max_retries: DEFAULT_MAX_RETRIES,
-            timeout: DEFAULT_TIMEOUT,
-            retry_base_delay: retry::INITIAL_DELAY,
-            stripe_account: None,
-            app_info: None,
-        }
-    }
-
     /// The scheme, host and port (and optionally a path prefix) requests go to.
     /// Default `https://api.stripe.com`. Must be an `http` or `https` URL without
     /// a query or fragment.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+        self.settings.base_url = url.into();
         self
     }
 
     /// How many times a failed request is retried (see [`Request::send`] for
     /// which failures). Default 2; 0 turns retries off.
     pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.max_retries = max_retries;
+        self.settings.max_retries = max_retries;
         self
     }
 
     /// The timeout of each attempt, from connecting until the whole response body
     /// has arrived. Default 80 s, like stripe-node.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.settings.timeout = timeout;
         self
     }
 
@@ -167,7 +153,7 @@ impl ClientBuilder {
     /// 0.5 s, like every Stripe SDK; the delay doubles per retry and is capped at
     /// 5 s (or at this delay, if it is longer). Tests set it small.
     pub fn retry_base_delay(mut self, delay: Duration) -> Self {
-        self.retry_base_delay = delay;
+        self.settings.retry_base_delay = delay;
         self
     }
 
@@ -175,14 +161,14 @@ impl ClientBuilder {
     /// `Stripe-Account` header), unless a request's [`RequestOptions`] says
     /// otherwise.
     pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
-        self.stripe_account = Some(account.into());
+        self.settings.stripe_account = Some(account.into());
         self
     }
 
     /// Identifies a plugin or application built on this client in the
     /// `User-Agent` header, as Stripe asks of plugins.
     pub fn app_info(mut self, app_info: AppInfo) -> Self {
-        self.app_info = Some(app_info);
+        self.settings.app_info = Some(app_info);
         self
     }
 
@@ -194,51 +180,26 @@ impl ClientBuilder {
     /// fragment, if the key, account or app info cannot be sent in an HTTP header,
     /// or if the HTTP client cannot be built.
     pub fn build(self) -> Result<Client, Error> {
-        request::check_header_value("the API key", &format!("Bearer {}", self.secret_key))?;
-        if let Some(account) = &self.stripe_account {
+        let settings = &self.settings;
+        request::authorization(&settings.secret_key)?;
+        if let Some(account) = &settings.stripe_account {
             request::check_header_value("the Stripe-Account", account)?;
         }
-        if let Some(app_info) = &self.app_info {
+        if let Some(app_info) = &settings.app_info {
             request::check_header_value("the app info", &app_info.to_string())?;
         }
         self.build_unchecked()
     }
 
     /// Builds the client, leaving the header checks to each request.
-    fn build_unchecked(self) -> Result<Client, Error> {
-        let base_url = check_base_url(&self.base_url)?;
+    fn build_unchecked(mut self) -> Result<Client, Error> {
+        self.settings.base_url = check_base_url(&self.settings.base_url)?;
         let http = reqwest::Client::builder()
             // An API client has no business following redirects.
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                secret_key: self.secret_key,
-                base_url,
-                max_retries: self.max_retries,
-                timeout: self.timeout,
-                retry_base_delay: self.retry_base_delay,
-                retry_max_delay: retry::MAX_DELAY,
-                stripe_account: self.stripe_account,
-                app_info: self.app_info.map(|info| info.to_string()),
-            }),
-        })
-    }
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("secret_key", &Redacted)
-            .field("base_url", &self.base_url)
-            .field("max_retries", &self.max_retries)
-            .field("timeout", &self.timeout)
-            .field("retry_base_delay", &self.retry_base_delay)
-            .field("stripe_account", &self.stripe_account)
-            .field("app_info", &self.app_info)
-            .finish()
+        Ok(Client { inner: Arc::new(Inner { http, settings: self.settings }) })
     }
 }
 
@@ -298,10 +259,19 @@ fn check_base_url(url: &str) -> Result<String, Error> {
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
 }
 
-/// Stands for a secret in `Debug` output.
-pub(crate) struct Redacted;
+/// A secret (an API key, or a header value that may hold one): its `Debug`
+/// output is `<redacted>`, and nothing else formats it.
+#[derive(Clone)]
+pub(crate) struct Secret(pub(crate) String);
 
-impl fmt::Debug for Redacted {
+impl Secret {
+    /// The secret itself, to send.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
     }
@@ -326,16 +296,17 @@ mod tests {
     #[test]
     fn defaults_follow_stripe_node() {
         let client = Client::new("sk_test_123");
-        assert_eq!(client.inner.base_url, "https://api.stripe.com");
-        assert_eq!(client.inner.max_retries, 2);
-        assert_eq!(client.inner.timeout, Duration::from_secs(80));
-        assert_eq!(client.inner.retry_base_delay, Duration::from_millis(500));
-        assert_eq!(client.inner.retry_max_delay, Duration::from_secs(5));
+        let settings = &client.inner.settings;
+        assert_eq!(settings.base_url, "https://api.stripe.com");
+        assert_eq!(settings.max_retries, 2);
+        assert_eq!(settings.timeout, Duration::from_secs(80));
+        assert_eq!(settings.retry_base_delay, Duration::from_millis(500));
+        assert_eq!(retry::MAX_DELAY, Duration::from_secs(5));
     }
 
     #[test]
     fn base_urls_are_checked_and_trimmed() {
-        let base = |url: &str| Client::builder("sk").base_url(url).build().map(|c| c.inner.base_url.clone());
+        let base = |url: &str| Client::builder("sk").base_url(url).build().map(|c| c.inner.settings.base_url.clone());
         assert_eq!(base("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
         assert_eq!(base("http://127.0.0.1:8080/").unwrap(), "http://127.0.0.1:8080");
         assert_eq!(base("https://proxy.example/stripe/").unwrap(), "https://proxy.example/stripe");

@@ -1,4 +1,4 @@
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::marker::PhantomData;
 use std::time::Duration;
 
@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::error::ErrorEnvelope;
 use super::retry::{self, Outcome};
-use super::{path, ApiSpec, Client, Error, Inner, Redacted};
+use super::{path, ApiSpec, Client, Error, Secret, Settings};
 use crate::form::{self, FormError};
 
 /// The HTTP method of a request.
@@ -75,15 +75,15 @@ pub enum ParamsIn {
 /// ```
 ///
 /// Its `Debug` output never shows the API key, nor the values of extra headers.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 #[must_use]
 pub struct RequestOptions {
     stripe_account: Option<String>,
     idempotency_key: Option<String>,
-    api_key: Option<String>,
+    api_key: Option<Secret>,
     timeout: Option<Duration>,
     max_retries: Option<u32>,
-    headers: Vec<(String, String)>,
+    headers: Vec<(String, Secret)>,
 }
 
 impl RequestOptions {
@@ -108,7 +108,7 @@ impl RequestOptions {
 
     /// Sends the request with this API key instead of the client's.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(key.into());
+        self.api_key = Some(Secret(key.into()));
         self
     }
 
@@ -127,22 +127,8 @@ impl RequestOptions {
     /// Adds a header, sent after (so replacing) the ones the client sets. An
     /// invalid name or value makes the request fail with [`Error::Config`].
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+        self.headers.push((name.into(), Secret(value.into())));
         self
-    }
-}
-
-impl fmt::Debug for RequestOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
-        f.debug_struct("RequestOptions")
-            .field("stripe_account", &self.stripe_account)
-            .field("idempotency_key", &self.idempotency_key)
-            .field("api_key", &self.api_key.as_ref().map(|_| Redacted))
-            .field("timeout", &self.timeout)
-            .field("max_retries", &self.max_retries)
-            .field("header_names", &header_names)
-            .finish()
     }
 }
 
@@ -297,42 +283,44 @@ impl<T: DeserializeOwned> Request<T> {
         let params = self.params.as_deref().map_err(|e| Error::Encode(e.clone()))?;
         let response =
             execute(client, self.spec, self.method, &self.path, self.params_in, params, &self.options).await?;
-        serde_json::from_slice(&response.body).map_err(|source| response.decode_error(&client.inner, source))
+        serde_json::from_slice(&response.body).map_err(|source| response.decode_error(source))
     }
 }
 
 /// A response with a 2xx status, its body read.
-struct Response {
+struct Response<'k> {
     status: u16,
     request_id: Option<String>,
     body: Vec<u8>,
+    /// The key the request was sent with, to blank out of error messages.
+    key: &'k Secret,
 }
 
-impl Response {
-    fn decode_error(&self, inner: &Inner, source: serde_json::Error) -> Error {
+impl Response<'_> {
+    fn decode_error(&self, source: serde_json::Error) -> Error {
         Error::Decode {
             status: self.status,
             request_id: self.request_id.clone(),
-            body_snippet: snippet(&self.body, &inner.secret_key),
+            body_snippet: snippet(&self.body, self.key.expose()),
             source,
         }
     }
 }
 
 /// Sends a request with retries; returns the response if its status is 2xx.
-async fn execute(
-    client: &Client,
+async fn execute<'c>(
+    client: &'c Client,
     spec: &ApiSpec,
     method: Method,
     path: &str,
     params_in: ParamsIn,
     params: &str,
-    options: &RequestOptions,
-) -> Result<Response, Error> {
-    let inner = &*client.inner;
+    options: &'c RequestOptions,
+) -> Result<Response<'c>, Error> {
+    let settings = &client.inner.settings;
     path::check_path(path)?;
-    let mut url = String::with_capacity(inner.base_url.len() + path.len() + 1 + params.len());
-    url.push_str(&inner.base_url);
+    let mut url = String::with_capacity(settings.base_url.len() + path.len() + 1 + params.len());
+    url.push_str(&settings.base_url);
     url.push_str(path);
     let body = match params_in {
         ParamsIn::Query => {
@@ -345,13 +333,14 @@ async fn execute(
         ParamsIn::Body => Some(params.to_owned()),
     };
     let url = reqwest::Url::parse(&url).map_err(|e| Error::Config(format!("cannot make a URL of {url:?}: {e}")))?;
-    let headers = headers(inner, spec, method, body.is_some(), options)?;
-    let timeout = options.timeout.unwrap_or(inner.timeout);
-    let max_retries = options.max_retries.unwrap_or(inner.max_retries);
+    let key = options.api_key.as_ref().unwrap_or(&settings.secret_key);
+    let headers = headers(settings, key, spec, method, body.is_some(), options)?;
+    let timeout = options.timeout.unwrap_or(settings.timeout);
+    let max_retries = options.max_retries.unwrap_or(settings.max_retries);
 
     let mut retries = 0;
     loop {
-        let mut builder = inner.http.request(method.to_http(), url.clone()).headers(headers.clone()).timeout(timeout);
+        let mut builder = client.inner.http.request(method.to_http(), url.clone()).headers(headers.clone()).timeout(timeout);
         if let Some(body) = &body {
             // Also for an empty body, which hyper would send without a length (as
             // stripe-node does, and as RFC 9110 asks of a POST).
@@ -370,23 +359,23 @@ async fn execute(
                 let should_retry = response_headers.get("stripe-should-retry").map(HeaderValue::as_bytes);
                 let outcome = Outcome::Response { status, should_retry, body: &body };
                 if retry::should_retry(&outcome, retries, max_retries) {
-                    sleep_before_retry(inner, retries).await;
+                    sleep_before_retry(settings, retries).await;
                     retries += 1;
                     continue;
                 }
                 let request_id = response_headers.get("request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
-                let response = Response { status, request_id, body };
+                let response = Response { status, request_id, body, key };
                 if (200..300).contains(&status) {
                     return Ok(response);
                 }
                 return Err(match serde_json::from_slice::<ErrorEnvelope>(&response.body) {
                     Ok(envelope) => Error::Api { status, request_id: response.request_id, error: envelope.error },
-                    Err(source) => response.decode_error(inner, source),
+                    Err(source) => response.decode_error(source),
                 });
             }
             Err(e) => {
                 if retry::should_retry(&Outcome::NoResponse, retries, max_retries) {
-                    sleep_before_retry(inner, retries).await;
+                    sleep_before_retry(settings, retries).await;
                     retries += 1;
                     continue;
                 }
@@ -396,36 +385,34 @@ async fn execute(
     }
 }
 
-async fn sleep_before_retry(inner: &Inner, retries: u32) {
-    let delay = retry::sleep_time(retries, inner.retry_base_delay, inner.retry_max_delay, retry::jitter());
+async fn sleep_before_retry(settings: &Settings, retries: u32) {
+    let delay = retry::sleep_time(retries, settings.retry_base_delay, retry::MAX_DELAY, retry::jitter());
     tokio::time::sleep(delay).await;
 }
 
 /// The headers of every attempt of a request.
 fn headers(
-    inner: &Inner,
+    settings: &Settings,
+    key: &Secret,
     spec: &ApiSpec,
     method: Method,
     has_body: bool,
     options: &RequestOptions,
 ) -> Result<HeaderMap, Error> {
     let mut headers = HeaderMap::new();
-    let key = options.api_key.as_deref().unwrap_or(&inner.secret_key);
-    let mut authorization = check_header_value("the API key", &format!("Bearer {key}"))?;
-    authorization.set_sensitive(true);
-    headers.insert(AUTHORIZATION, authorization);
+    headers.insert(AUTHORIZATION, authorization(key)?);
     headers.insert(HeaderName::from_static("stripe-version"), check_header_value("the API version", spec.api_version)?);
     let mut user_agent = format!("{} stripe-runtime/{}", spec.user_agent, env!("CARGO_PKG_VERSION"));
-    if let Some(app_info) = &inner.app_info {
-        user_agent.push(' ');
-        user_agent.push_str(app_info);
+    if let Some(app_info) = &settings.app_info {
+        // Writing to a String cannot fail.
+        let _ = write!(user_agent, " {app_info}");
     }
     headers.insert(USER_AGENT, check_header_value("the User-Agent", &user_agent)?);
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     if has_body {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
     }
-    if let Some(account) = options.stripe_account.as_ref().or(inner.stripe_account.as_ref()) {
+    if let Some(account) = options.stripe_account.as_ref().or(settings.stripe_account.as_ref()) {
         headers.insert(HeaderName::from_static("stripe-account"), check_header_value("the Stripe-Account", account)?);
     }
     let idempotency_key = match &options.idempotency_key {
@@ -441,11 +428,18 @@ fn headers(
     for (name, value) in &options.headers {
         let header_name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| Error::Config(format!("{name:?} is not a valid HTTP header name")))?;
-        let mut value = check_header_value(&format!("the value of the header {name:?}"), value)?;
+        let mut value = check_header_value(&format!("the value of the header {name:?}"), value.expose())?;
         value.set_sensitive(true);
         headers.insert(header_name, value);
     }
     Ok(headers)
+}
+
+/// The `Authorization` header for `key`, marked sensitive.
+pub(super) fn authorization(key: &Secret) -> Result<HeaderValue, Error> {
+    let mut value = check_header_value("the API key", &format!("Bearer {}", key.expose()))?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// `value` as a header value, or a [`Error::Config`] naming `what` (never the value,
