@@ -39,9 +39,10 @@
 //! one [`Error`] type. A request for a [`List`] can also be
 //! [paginated](Request::paginate) as a stream of items, or
 //! [collected](Request::collect_all). Ids in paths are escaped with
-//! [`path_segment`]. The transport is `reqwest` over rustls (with the *ring*
-//! crypto provider and Mozilla's root certificates from `webpki-roots`), HTTP/1.1,
-//! on a Tokio runtime.
+//! [`path_segment`]. The transport is hyper's pooled client (`hyper-util`) over
+//! rustls (with the *ring* crypto provider and Mozilla's root certificates from
+//! `webpki-roots`, TLS 1.2 and 1.3), HTTP/1.1, on a Tokio runtime. It follows no
+//! redirects and uses no proxy.
 //!
 //! # Params
 //!

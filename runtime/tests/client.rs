@@ -3,6 +3,9 @@
 
 mod support;
 
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_core::Stream;
@@ -404,7 +407,18 @@ async fn connection_refused_is_an_http_error_after_the_retries() {
     // Two retries, each after at least the base delay.
     assert!(started.elapsed() >= Duration::from_millis(40), "{:?}", started.elapsed());
     match &err {
-        Error::Http(source) => assert!(source.is_connect(), "{source:?}"),
+        // The cause chain ends in the OS's refusal.
+        Error::Http(source) => {
+            let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(source.as_ref());
+            let mut refused = false;
+            while let Some(e) = cause {
+                refused |= e
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::ConnectionRefused);
+                cause = e.source();
+            }
+            assert!(refused, "{source:?}");
+        }
         other => panic!("{other:?}"),
     }
     assert_eq!(err.status(), None);
@@ -428,6 +442,80 @@ async fn a_slow_response_is_a_timeout_and_is_retried() {
     let thing = get("/v1/things/th_1").options(options).send(&test_client(&server)).await.unwrap();
     assert_eq!(thing.id, "th_1");
     assert_eq!(server.requests().len(), 2);
+}
+
+/// A raw TCP server on loopback (blocking, on its own threads) that answers every
+/// connection with `reply` once it has read the request head (or at once, if not
+/// `read_head`), keeps the connection open for `hold`, then closes it. Returns its
+/// URL and a count of connections.
+fn raw_server(reply: &'static [u8], read_head: bool, hold: Duration) -> (String, Arc<AtomicUsize>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counter = connections.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            counter.fetch_add(1, Ordering::SeqCst);
+            std::thread::spawn(move || {
+                let mut head = Vec::new();
+                let mut buf = [0; 1024];
+                while read_head && !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let _ = stream.write_all(reply);
+                std::thread::sleep(hold);
+            });
+        }
+    });
+    (url, connections)
+}
+
+#[tokio::test]
+async fn a_body_that_breaks_off_is_an_http_error_after_the_retries() {
+    // 100 bytes announced, 9 sent, then the connection closes.
+    let (url, connections) =
+        raw_server(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"id\":\"th", true, Duration::ZERO);
+    let client = Client::builder(KEY).base_url(url).retry_base_delay(Duration::from_millis(1)).build().unwrap();
+    let err = get("/v1/things/th_1").send(&client).await.unwrap_err();
+    assert!(matches!(err, Error::Http(_)), "{err:?}");
+    assert_eq!(connections.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn the_timeout_covers_the_whole_body() {
+    // The head arrives at once, the body never does.
+    let (url, connections) =
+        raw_server(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{", true, Duration::from_secs(5));
+    let client = Client::builder(KEY)
+        .base_url(url)
+        .timeout(Duration::from_millis(200))
+        .max_retries(1)
+        .retry_base_delay(Duration::from_millis(1))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = get("/v1/things/th_1").send(&client).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { timeout } if timeout == Duration::from_millis(200)), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+    // The stalled connection is not reused: the retry opens another.
+    assert_eq!(connections.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn https_goes_through_tls() {
+    // A plain HTTP server behind an https URL: the client's TLS handshake gets an
+    // HTTP response instead of a ServerHello, which rustls refuses.
+    let (url, connections) =
+        raw_server(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", false, Duration::from_secs(5));
+    let url = url.replacen("http://", "https://", 1);
+    let client = Client::builder(KEY).base_url(url).max_retries(0).timeout(Duration::from_secs(4)).build().unwrap();
+    let err = get("/v1/things/th_1").send(&client).await.unwrap_err();
+    assert!(matches!(err, Error::Http(_)), "{err:?}");
+    assert_eq!(connections.load(Ordering::SeqCst), 1);
 }
 
 // ---- Errors ----
@@ -726,7 +814,7 @@ async fn the_api_key_never_appears_in_debug_or_display() {
     let paginator = list_request(None).options(options).paginate(&client);
     shown.push(format!("{paginator:?}"));
 
-    // Errors of every kind, including reqwest's own.
+    // Errors of every kind, including the HTTP stack's own.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let refused = Client::builder(KEY).base_url(format!("http://127.0.0.1:{port}")).max_retries(0).build().unwrap();
     let http = post("/v1/things").send(&refused).await.unwrap_err();

@@ -25,19 +25,23 @@ pub enum Error {
         /// The `error` object of the response (boxed to keep `Result<_, Error>` small).
         error: Box<ApiErrorBody>,
     },
-    /// The request could not be sent or its response could not be read: DNS,
-    /// connection refused or reset, TLS. Only returned once the retries are spent.
+    /// The request could not be sent or its response could not be read: the host
+    /// name did not resolve, the connection was refused or reset, the TLS handshake
+    /// failed (an untrusted certificate...), or the response body broke off. Only
+    /// returned once the retries are spent.
+    ///
+    /// The cause is boxed so that no type of the HTTP stack is part of this API;
+    /// follow its [`source`](std::error::Error::source) chain for the details (for
+    /// a connection that failed, it usually holds a [`std::io::Error`], of kind
+    /// [`ConnectionRefused`](std::io::ErrorKind::ConnectionRefused)...).
     #[error("HTTP error talking to Stripe")]
-    Http(#[source] reqwest::Error),
-    /// No complete response within the timeout. Only returned once the retries
-    /// are spent.
+    Http(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// No complete response (from connecting to the end of the body) within the
+    /// timeout of an attempt. Only returned once the retries are spent.
     #[error("request to Stripe timed out (timeout {timeout:?})")]
     Timeout {
         /// The timeout that was exceeded (per attempt).
         timeout: Duration,
-        /// The underlying error.
-        #[source]
-        source: reqwest::Error,
     },
     /// The response body was not the JSON that was expected: an HTML page from a
     /// proxy, truncated JSON, or JSON of another shape.
@@ -60,7 +64,9 @@ pub enum Error {
     #[error("could not encode the request params")]
     Encode(#[from] FormError),
     /// A client or request setting was invalid: a base URL that is not an `http(s)`
-    /// URL, an API key, account or header that cannot be sent as an HTTP header.
+    /// URL, an API key, account or header that cannot be sent as an HTTP header (or,
+    /// from [`ClientBuilder::build`](crate::ClientBuilder::build), a TLS configuration
+    /// that rustls refuses).
     #[error("invalid configuration: {0}")]
     Config(String),
     /// The request path was refused before anything was sent: it does not start
@@ -81,7 +87,6 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
-            Error::Http(e) => e.status().map(|s| s.as_u16()),
             _ => None,
         }
     }

@@ -8,6 +8,7 @@ mod pagination;
 mod path;
 mod request;
 mod retry;
+mod transport;
 
 use std::fmt;
 use std::sync::Arc;
@@ -62,7 +63,7 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    http: transport::Transport,
     /// As built; `base_url` without a trailing `/`.
     settings: Settings,
 }
@@ -88,8 +89,9 @@ impl Client {
     ///
     /// # Panics
     ///
-    /// If the TLS backend cannot be initialized, as `reqwest::Client::new` does.
-    /// Use [`Client::builder`] to get an error instead.
+    /// If the TLS configuration cannot be built: rustls refusing the *ring*
+    /// provider's TLS 1.2 and 1.3, which does not happen with the rustls this crate
+    /// is built against. Use [`Client::builder`] to get an error instead.
     pub fn new(secret_key: impl Into<String>) -> Client {
         match Client::builder(secret_key).build_unchecked() {
             Ok(client) => client,
@@ -128,8 +130,9 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     /// The scheme, host and port (and optionally a path prefix) requests go to.
-    /// Default `https://api.stripe.com`. Must be an `http` or `https` URL without
-    /// a query or fragment.
+    /// Default `https://api.stripe.com`. Must be an `http` or `https` URL with a
+    /// host, without user info, query or fragment; a path prefix must be a plain
+    /// path (no empty or dot segments). A trailing `/` is dropped.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.settings.base_url = url.into();
         self
@@ -176,8 +179,8 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] if the base URL is not an `http(s)` URL without query or
-    /// fragment, if the key, account or app info cannot be sent in an HTTP header,
+    /// [`Error::Config`] if the base URL is refused (see
+    /// [`base_url`](ClientBuilder::base_url)), if the key, account or app info cannot be sent in an HTTP header,
     /// or if the HTTP client cannot be built.
     pub fn build(self) -> Result<Client, Error> {
         let settings = &self.settings;
@@ -194,11 +197,8 @@ impl ClientBuilder {
     /// Builds the client, leaving the header checks to each request.
     fn build_unchecked(mut self) -> Result<Client, Error> {
         self.settings.base_url = check_base_url(&self.settings.base_url)?;
-        let http = reqwest::Client::builder()
-            // An API client has no business following redirects.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let http = transport::Transport::new()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client's TLS configuration: {e}")))?;
         Ok(Client { inner: Arc::new(Inner { http, settings: self.settings }) })
     }
 }
@@ -246,17 +246,42 @@ impl fmt::Display for AppInfo {
     }
 }
 
-/// Checks a base URL and returns it without its trailing `/`.
+/// Checks a base URL and returns it as `scheme://host[:port][/prefix]`, without a
+/// trailing `/`. A path prefix must pass the checks of a request path (see
+/// [`path::check_path`]), so that it too goes where it says.
 fn check_base_url(url: &str) -> Result<String, Error> {
-    let parsed =
-        reqwest::Url::parse(url).map_err(|e| Error::Config(format!("the base URL {url:?} is not a URL: {e}")))?;
-    if !matches!(parsed.scheme(), "http" | "https") || !parsed.has_host() {
-        return Err(Error::Config(format!("the base URL {url:?} must be an http or https URL")));
+    let refuse = |what: &str| Err(Error::Config(format!("the base URL {url:?} {what}")));
+    // `Uri` would drop a fragment silently.
+    if url.contains(['?', '#']) {
+        return refuse("must not have a query or fragment");
     }
-    if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(Error::Config(format!("the base URL {url:?} must not have a query or fragment")));
+    let parsed: hyper::Uri = match url.parse() {
+        Ok(parsed) => parsed,
+        Err(e) => return refuse(&format!("is not a URL: {e}")),
+    };
+    let (Some(scheme @ ("http" | "https")), Some(authority)) = (parsed.scheme_str(), parsed.authority()) else {
+        return refuse("must be an http or https URL");
+    };
+    if authority.as_str().contains('@') {
+        // The key goes in the Authorization header; credentials here would be ignored.
+        return refuse("must not have user info");
     }
-    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+    if authority.host().is_empty() {
+        return refuse("has no host");
+    }
+    // `Uri` leaves the port unchecked: what follows the host is nothing or `:port`.
+    let port = &authority.as_str()[authority.host().len()..];
+    let valid_port = |p: &str| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|p| p != 0);
+    if !port.is_empty() && !port.strip_prefix(':').is_some_and(valid_port) {
+        return refuse("has an invalid port");
+    }
+    let prefix = parsed.path().trim_end_matches('/');
+    if !prefix.is_empty() && path::check_path(prefix).is_err() {
+        return refuse(
+            "must have a plain path prefix: no empty or dot segments, only characters allowed raw in a path",
+        );
+    }
+    Ok(format!("{scheme}://{authority}{prefix}"))
 }
 
 /// A secret (an API key, or a header value that may hold one): its `Debug`
@@ -294,6 +319,15 @@ mod tests {
     }
 
     #[test]
+    fn the_https_client_builds_without_a_tokio_runtime() {
+        // rustls with *ring* and the webpki roots; nothing connects until a request.
+        let client = Client::builder("sk_test_123").build().unwrap();
+        assert_eq!(client.inner.settings.base_url, "https://api.stripe.com");
+        let client = Client::builder("sk_test_123").base_url("http://127.0.0.1:12111").build().unwrap();
+        assert_eq!(client.inner.settings.base_url, "http://127.0.0.1:12111");
+    }
+
+    #[test]
     fn defaults_follow_stripe_node() {
         let client = Client::new("sk_test_123");
         let settings = &client.inner.settings;
@@ -310,8 +344,36 @@ mod tests {
         assert_eq!(base("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
         assert_eq!(base("http://127.0.0.1:8080/").unwrap(), "http://127.0.0.1:8080");
         assert_eq!(base("https://proxy.example/stripe/").unwrap(), "https://proxy.example/stripe");
-        for bad in ["", "api.stripe.com", "ftp://api.stripe.com", "https://x/?a=1", "https://x/#f", "mailto:a@b"] {
-            assert!(matches!(base(bad), Err(Error::Config(_))), "{bad:?}");
+        assert_eq!(base("https://api.stripe.com:8443//").unwrap(), "https://api.stripe.com:8443");
+        assert_eq!(base("http://[::1]:12111/a/b%2Fc").unwrap(), "http://[::1]:12111/a/b%2Fc");
+        for bad in [
+            "",
+            "/",
+            "api.stripe.com",
+            "api.stripe.com:443",
+            "//api.stripe.com",
+            "ftp://api.stripe.com",
+            "https://x/?a=1",
+            "https://x?",
+            "https://x/#f",
+            "https://x#",
+            "mailto:a@b",
+            "https://",
+            "https://:443",
+            "https://x:0",
+            "https://x:99999",
+            "https://x:port",
+            "https://x:",
+            "https://x:+80",
+            "https://user:pass@x",
+            "https://x/a b",
+            "https://x/a/../b",
+            "https://x/a//b",
+            "https://x/%2E",
+            "https://bücher.example",
+            " https://x",
+        ] {
+            assert!(matches!(base(bad), Err(Error::Config(_))), "{bad:?}: {:?}", base(bad));
         }
     }
 

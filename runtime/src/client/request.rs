@@ -2,7 +2,9 @@ use std::fmt::{self, Write as _};
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use reqwest::header::{
+use http_body_util::Full;
+use hyper::body::Bytes;
+use hyper::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT,
 };
 use serde::de::DeserializeOwned;
@@ -10,7 +12,7 @@ use serde::Serialize;
 
 use super::error::ErrorEnvelope;
 use super::retry::{self, Outcome};
-use super::{path, ApiSpec, Client, Error, Secret, Settings};
+use super::{path, transport, ApiSpec, Client, Error, Secret, Settings};
 use crate::form::{self, FormError};
 
 /// The HTTP method of a request.
@@ -34,11 +36,11 @@ impl Method {
         }
     }
 
-    fn to_http(self) -> reqwest::Method {
+    fn to_http(self) -> hyper::Method {
         match self {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Delete => reqwest::Method::DELETE,
+            Method::Get => hyper::Method::GET,
+            Method::Post => hyper::Method::POST,
+            Method::Delete => hyper::Method::DELETE,
         }
     }
 }
@@ -330,32 +332,23 @@ async fn execute<'c>(
             }
             None
         }
-        ParamsIn::Body => Some(params.to_owned()),
+        ParamsIn::Body => Some(Bytes::copy_from_slice(params.as_bytes())),
     };
-    let url = reqwest::Url::parse(&url).map_err(|e| Error::Config(format!("cannot make a URL of {url:?}: {e}")))?;
+    let uri: hyper::Uri = url.parse().map_err(|e| Error::Config(format!("cannot make a URL of {url:?}: {e}")))?;
     let key = options.api_key.as_ref().unwrap_or(&settings.secret_key);
-    let headers = headers(settings, key, spec, method, body.is_some(), options)?;
+    let headers = headers(settings, key, spec, method, body.as_ref().map(Bytes::len), options)?;
     let timeout = options.timeout.unwrap_or(settings.timeout);
     let max_retries = options.max_retries.unwrap_or(settings.max_retries);
 
     let mut retries = 0;
     loop {
-        let mut builder = client.inner.http.request(method.to_http(), url.clone()).headers(headers.clone()).timeout(timeout);
-        if let Some(body) = &body {
-            // Also for an empty body, which hyper would send without a length (as
-            // stripe-node does, and as RFC 9110 asks of a POST).
-            builder = builder.header(CONTENT_LENGTH, body.len()).body(body.clone());
-        }
-        let result = match builder.send().await {
-            Ok(response) => {
-                let status = response.status().as_u16();
-                let response_headers = response.headers().clone();
-                response.bytes().await.map(|body| (status, response_headers, Vec::from(body)))
-            }
-            Err(e) => Err(e),
-        };
-        match result {
-            Ok((status, response_headers, body)) => {
+        // Cheap clones: `Uri` and `Bytes` share their buffers.
+        let mut request = hyper::Request::new(Full::new(body.clone().unwrap_or_default()));
+        *request.method_mut() = method.to_http();
+        *request.uri_mut() = uri.clone();
+        *request.headers_mut() = headers.clone();
+        match client.inner.http.send(request, timeout).await {
+            Ok(transport::RawResponse { status, headers: response_headers, body }) => {
                 let should_retry = response_headers.get("stripe-should-retry").map(HeaderValue::as_bytes);
                 let outcome = Outcome::Response { status, should_retry, body: &body };
                 if retry::should_retry(&outcome, retries, max_retries) {
@@ -373,13 +366,15 @@ async fn execute<'c>(
                     Err(source) => response.decode_error(source),
                 });
             }
+            // A connection error, a body that broke off or a timeout: `Error::Http` or
+            // `Error::Timeout`.
             Err(e) => {
                 if retry::should_retry(&Outcome::NoResponse, retries, max_retries) {
                     sleep_before_retry(settings, retries).await;
                     retries += 1;
                     continue;
                 }
-                return Err(if e.is_timeout() { Error::Timeout { timeout, source: e } } else { Error::Http(e) });
+                return Err(e);
             }
         }
     }
@@ -396,7 +391,7 @@ fn headers(
     key: &Secret,
     spec: &ApiSpec,
     method: Method,
-    has_body: bool,
+    body_len: Option<usize>,
     options: &RequestOptions,
 ) -> Result<HeaderMap, Error> {
     let mut headers = HeaderMap::new();
@@ -409,8 +404,11 @@ fn headers(
     }
     headers.insert(USER_AGENT, check_header_value("the User-Agent", &user_agent)?);
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-    if has_body {
+    if let Some(len) = body_len {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+        // Also for an empty body, which hyper would send without a length (as
+        // stripe-node does, and as RFC 9110 asks of a POST).
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
     }
     if let Some(account) = options.stripe_account.as_ref().or(settings.stripe_account.as_ref()) {
         headers.insert(HeaderName::from_static("stripe-account"), check_header_value("the Stripe-Account", account)?);
