@@ -42,7 +42,9 @@
 //! [`path_segment`]. The transport is hyper's pooled client (`hyper-util`) over
 //! rustls (with the *ring* crypto provider and Mozilla's root certificates from
 //! `webpki-roots`, TLS 1.2 and 1.3), HTTP/1.1, on a Tokio runtime. It follows no
-//! redirects and uses no proxy.
+//! redirects. It connects directly unless given an HTTP proxy, explicitly
+//! ([`ClientBuilder::proxy`]) or from `HTTPS_PROXY` and `NO_PROXY`
+//! ([`ClientBuilder::proxy_from_env`]; the environment is not read otherwise).
 //!
 //! # Params
 //!

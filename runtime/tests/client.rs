@@ -1,7 +1,9 @@
 //! The HTTP client against a scripted server on loopback: exact bytes on the wire,
-//! retries, errors, pagination and path escaping.
+//! retries, errors, pagination, path escaping and proxies.
 
 mod support;
+#[path = "support/proxy.rs"]
+mod test_proxy;
 
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,6 +17,7 @@ use stripe_runtime::{
     RequestOptions,
 };
 use support::{Recorded, Reply, TestServer};
+use test_proxy::{ProxyMode, TestProxy};
 
 const KEY: &str = "sk_test_SECRET123";
 static SPEC: ApiSpec = ApiSpec { api_version: "2023-08-16", user_agent: "stripe-api/0.1.0" };
@@ -793,6 +796,180 @@ async fn dot_and_empty_ids_are_refused_before_sending() {
     let err = get("v1/things").send(&client).await.unwrap_err();
     assert!(matches!(err, Error::InvalidPath { .. }), "{err:?}");
     assert!(server.requests().is_empty());
+}
+
+// ---- Proxies ----
+
+/// `http://127.0.0.1:PORT` -> `127.0.0.1:PORT`.
+fn authority(url: &str) -> &str {
+    url.strip_prefix("http://").unwrap()
+}
+
+/// Every error in `err`'s source chain, formatted with `Display` and `Debug`.
+fn error_chain(err: &Error) -> String {
+    let mut text = format!("{err} {err:?} {err:#?}");
+    let mut source = std::error::Error::source(err);
+    while let Some(e) = source {
+        text.push_str(&format!(" | {e} {e:?}"));
+        source = e.source();
+    }
+    text
+}
+
+#[tokio::test]
+async fn requests_through_the_proxy_arrive_unchanged() {
+    let server = TestServer::start(vec![thing_reply("th_1"), thing_reply("th_1"), thing_reply("th_2")]).await;
+    let proxy = TestProxy::start(ProxyMode::Tunnel).await;
+    let options = || RequestOptions::new().idempotency_key("order-6735");
+
+    let direct = post("/v1/things").options(options()).send(&test_client(&server)).await.unwrap();
+    let client = test_builder(&server).proxy(&proxy.url).build().unwrap();
+    let proxied = post("/v1/things").options(options()).send(&client).await.unwrap();
+    assert_eq!(direct, proxied);
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let (direct, proxied) = (&requests[0], &requests[1]);
+    assert_eq!(proxied.method, "POST");
+    assert_eq!(proxied.target, "/v1/things");
+    assert_eq!(proxied.body_str(), "name=Jenny%20Rosen&metadata[order_id]=6735");
+    assert_eq!(
+        (&proxied.method, &proxied.target, &proxied.headers, &proxied.body),
+        (&direct.method, &direct.target, &direct.headers, &direct.body)
+    );
+    assert_eq!(proxied.header("host"), Some(authority(&server.url)));
+    assert_eq!(proxied.header("proxy-authorization"), None);
+
+    let connects = proxy.connects();
+    assert_eq!(connects.len(), 1);
+    let connect = &connects[0];
+    assert_eq!(connect.request_line, format!("CONNECT {} HTTP/1.1", authority(&server.url)));
+    assert_eq!(connect.target, authority(&server.url));
+    assert_eq!(connect.header("host"), Some(authority(&server.url)));
+    assert_eq!(connect.header("proxy-authorization"), None);
+
+    // The tunnel is pooled: the next request goes through it without a new CONNECT.
+    let thing = get("/v1/things/th_2").send(&client).await.unwrap();
+    assert_eq!(thing.id, "th_2");
+    assert_eq!(server.requests()[2].target, "/v1/things/th_2");
+    assert_eq!(proxy.connects().len(), 1);
+}
+
+#[tokio::test]
+async fn proxy_credentials_go_to_the_proxy_alone_and_are_never_shown() {
+    let server = TestServer::start(vec![thing_reply("th_1")]).await;
+    let proxy = TestProxy::start(ProxyMode::Tunnel).await;
+    // RFC 7617's example; the space percent-encoded.
+    let builder = test_builder(&server).proxy(proxy.url_with_userinfo("Aladdin:open%20sesame"));
+    let client = builder.clone().build().unwrap();
+    get("/v1/things/th_1").send(&client).await.unwrap();
+
+    let connects = proxy.connects();
+    assert_eq!(connects.len(), 1);
+    assert_eq!(connects[0].header("proxy-authorization"), Some("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="));
+    assert_eq!(server.requests()[0].header("proxy-authorization"), None);
+
+    let shown = [format!("{builder:?}"), format!("{client:?}"), format!("{client:#?}")];
+    for text in &shown {
+        assert!(!text.contains("Aladdin") && !text.contains("sesame") && !text.contains("QWxh"), "{text}");
+    }
+    let redacted = proxy.url_with_userinfo("<redacted>");
+    assert!(shown[1].contains(&redacted), "{}", shown[1]);
+}
+
+#[tokio::test]
+async fn a_proxy_that_refuses_the_tunnel_is_an_http_error_after_the_retries() {
+    let server = TestServer::start(vec![thing_reply("th_1")]).await;
+    for mode in [
+        ProxyMode::Refuse("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"corp\"\r\ncontent-length: 0\r\n\r\n"),
+        ProxyMode::Refuse("HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n"),
+        ProxyMode::Refuse("garbage\r\n\r\n"),
+        ProxyMode::Close,
+    ] {
+        let proxy = TestProxy::start(mode).await;
+        let client = test_builder(&server).proxy(proxy.url_with_userinfo("alice:s3cret")).build().unwrap();
+        let err = post("/v1/things").send(&client).await.unwrap_err();
+        assert!(matches!(err, Error::Http(_)), "{mode:?}: {err:?}");
+        assert_eq!(err.status(), None);
+        let chain = error_chain(&err);
+        assert!(!chain.contains("alice") && !chain.contains("s3cret") && !chain.contains("YWxpY2U6"), "{chain}");
+        // The first attempt and two retries, each a new CONNECT.
+        assert_eq!(proxy.connects().len(), 3, "{mode:?}");
+    }
+    assert!(server.requests().is_empty());
+
+    // A proxy that cannot be reached: the OS's refusal is in the source chain.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let client = test_builder(&server).proxy(format!("http://127.0.0.1:{port}")).max_retries(0).build().unwrap();
+    let err = get("/v1/things/th_1").send(&client).await.unwrap_err();
+    let Error::Http(source) = &err else { panic!("{err:?}") };
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(source.as_ref());
+    let mut refused = false;
+    while let Some(e) = cause {
+        refused |=
+            e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::ConnectionRefused);
+        cause = e.source();
+    }
+    assert!(refused, "{source:?}");
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_proxy_that_never_answers_is_a_timeout() {
+    let proxy = TestProxy::start(ProxyMode::Stall).await;
+    let client =
+        Client::builder(KEY).proxy(&proxy.url).timeout(Duration::from_millis(200)).max_retries(0).build().unwrap();
+    let err = get("/v1/things/th_1").send(&client).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { timeout } if timeout == Duration::from_millis(200)), "{err:?}");
+    assert_eq!(proxy.connects()[0].target, "api.stripe.com:443");
+}
+
+#[tokio::test]
+async fn https_is_tls_to_the_target_inside_the_tunnel() {
+    // The proxy resolves the name (nothing here looks up api.stripe.com) and sees
+    // only a TLS ClientHello for it.
+    let proxy = TestProxy::start(ProxyMode::Peek).await;
+    let client = Client::builder(KEY).proxy(&proxy.url).max_retries(0).build().unwrap();
+    let err = get("/v1/things/th_1").send(&client).await.unwrap_err();
+    assert!(matches!(err, Error::Http(_)), "{err:?}");
+    let connects = proxy.connects();
+    assert_eq!(connects.len(), 1);
+    assert_eq!(connects[0].request_line, "CONNECT api.stripe.com:443 HTTP/1.1");
+    assert_eq!(connects[0].header("host"), Some("api.stripe.com:443"));
+    let hello = &connects[0].first_bytes;
+    // A TLS handshake record, with the server name (SNI) in it; nothing in the clear.
+    assert_eq!(hello.first(), Some(&0x16), "{hello:?}");
+    assert!(hello.windows(14).any(|w| w == b"api.stripe.com"), "{hello:?}");
+    assert!(!hello.windows(9).any(|w| w == b"SECRET123"));
+
+    // A plain http base URL without a port is tunnelled to port 80, and the request
+    // inside is in origin form, as sent directly.
+    let proxy = TestProxy::start(ProxyMode::Peek).await;
+    let client = Client::builder(KEY).base_url("http://stripe.test").proxy(&proxy.url).max_retries(0).build().unwrap();
+    let err = get("/v1/things/th_1").send(&client).await.unwrap_err();
+    assert!(matches!(err, Error::Http(_)), "{err:?}");
+    let connects = proxy.connects();
+    assert_eq!(connects[0].request_line, "CONNECT stripe.test:80 HTTP/1.1");
+    let request = String::from_utf8_lossy(&connects[0].first_bytes).into_owned();
+    assert!(request.starts_with("GET /v1/things/th_1 HTTP/1.1\r\n"), "{request}");
+    assert!(request.to_ascii_lowercase().contains("\r\nhost: stripe.test\r\n"), "{request}");
+}
+
+#[tokio::test]
+async fn bad_proxy_urls_are_config_errors_and_send_nothing() {
+    for bad in [
+        "https://alice:s3cret@proxy.example:3128",
+        "socks5://proxy.example:1080",
+        "proxy.example:3128",
+        "http://alice:s3cret@proxy.example:99999",
+        "http://alice:s3cret@",
+        "http://proxy.example/path",
+    ] {
+        let err = Client::builder(KEY).proxy(bad).build().unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{bad}: {err:?}");
+        let text = format!("{err} {err:?}");
+        assert!(!text.contains("s3cret") && !text.contains("alice"), "{text}");
+    }
 }
 
 // ---- Secrets ----

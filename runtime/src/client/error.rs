@@ -26,9 +26,10 @@ pub enum Error {
         error: Box<ApiErrorBody>,
     },
     /// The request could not be sent or its response could not be read: the host
-    /// name did not resolve, the connection was refused or reset, the TLS handshake
-    /// failed (an untrusted certificate...), or the response body broke off. Only
-    /// returned once the retries are spent.
+    /// name did not resolve, the connection was refused or reset, the proxy (if
+    /// any) could not be reached or refused the tunnel (`407 Proxy Authentication
+    /// Required`...), the TLS handshake failed (an untrusted certificate...), or
+    /// the response body broke off. Only returned once the retries are spent.
     ///
     /// The cause is boxed so that no type of the HTTP stack is part of this API;
     /// follow its [`source`](std::error::Error::source) chain for the details (for
@@ -64,7 +65,8 @@ pub enum Error {
     #[error("could not encode the request params")]
     Encode(#[from] FormError),
     /// A client or request setting was invalid: a base URL that is not an `http(s)`
-    /// URL, an API key, account or header that cannot be sent as an HTTP header (or,
+    /// URL, a proxy URL that is not an `http` URL, an API key, account or header
+    /// that cannot be sent as an HTTP header (or,
     /// from [`ClientBuilder::build`](crate::ClientBuilder::build), a TLS configuration
     /// that rustls refuses).
     #[error("invalid configuration: {0}")]

@@ -6,6 +6,7 @@
 mod error;
 mod pagination;
 mod path;
+mod proxy;
 mod request;
 mod retry;
 mod transport;
@@ -78,6 +79,8 @@ struct Settings {
     retry_base_delay: Duration,
     stripe_account: Option<String>,
     app_info: Option<AppInfo>,
+    /// Resolved by `build`: `Direct` or `Url`.
+    proxy: proxy::ProxySetting,
 }
 
 impl Client {
@@ -110,6 +113,7 @@ impl Client {
                 retry_base_delay: retry::INITIAL_DELAY,
                 stripe_account: None,
                 app_info: None,
+                proxy: proxy::ProxySetting::Direct,
             },
         }
     }
@@ -175,13 +179,84 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through the HTTP proxy at `url`
+    /// (`http://proxy.example:3128`, `http://user:password@proxy.example:3128`).
+    ///
+    /// Each connection is an HTTP `CONNECT` tunnel to the base URL's host and port
+    /// (`CONNECT api.stripe.com:443`), opened through the proxy and then used as a
+    /// direct connection: TLS to Stripe runs from end to end inside it, so the proxy
+    /// sees the host name and port, never the requests. Plain `http://` base URLs (a
+    /// test server) are tunnelled the same way, not sent to the proxy as
+    /// absolute-form requests. The host name is resolved by the proxy, not here.
+    /// Tunnelled connections are pooled like direct ones.
+    ///
+    /// The URL must be `http://[user[:password]@]host[:port][/]`; the port defaults
+    /// to 80. The user and password, percent-decoded (a `@` in a password is
+    /// `%40`), are sent to the proxy as `Proxy-Authorization: Basic ...` on each
+    /// `CONNECT`, and to no one else; `Debug` output and error messages show the URL
+    /// with `<redacted>` in their place. HTTPS proxies (TLS to the proxy itself) and
+    /// SOCKS proxies are not supported. [`build`](ClientBuilder::build) checks the
+    /// URL. A proxy that refuses the tunnel (`407 Proxy Authentication Required`,
+    /// any status but 200) or cannot be reached fails the attempt like a connection
+    /// error: it is retried, then returned as [`Error::Http`].
+    ///
+    /// No proxy is used unless one is set here or with
+    /// [`proxy_from_env`](ClientBuilder::proxy_from_env): the environment is not
+    /// read implicitly. Replaces an earlier `proxy` or `proxy_from_env`.
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), stripe_runtime::Error> {
+    /// let client = stripe_runtime::Client::builder("sk_test_...")
+    ///     .proxy("http://proxy.internal:3128")
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.settings.proxy = proxy::ProxySetting::Url(proxy::ProxyUrl::new(url.into()));
+        self
+    }
+
+    /// Uses the proxy the environment names, as curl does, unless `NO_PROXY` excludes
+    /// the base URL's host.
+    ///
+    /// - The proxy URL is the value of the first of `HTTPS_PROXY`, `https_proxy`,
+    ///   `ALL_PROXY` and `all_proxy` that is set and not blank: a URL as for
+    ///   [`proxy`](ClientBuilder::proxy), where `http://` may be left out
+    ///   (`proxy.internal:3128`). `HTTP_PROXY` is not read: Stripe is HTTPS, and the
+    ///   client tunnels every request (`http://` base URLs included) through
+    ///   `CONNECT`. Without one, requests go direct.
+    /// - `NO_PROXY` (else `no_proxy`) is a comma-separated list of hosts that are
+    ///   reached directly: `*` excludes every host; a name excludes itself and its
+    ///   subdomains, with or without a leading `.` (`stripe.com` and `.stripe.com`
+    ///   both exclude `api.stripe.com`); an IP address excludes only itself.
+    ///   Case-insensitive; entries with a port, and CIDR ranges, exclude nothing. It
+    ///   is matched against the base URL's host only.
+    ///
+    /// The variables are read now, `NO_PROXY` applied by
+    /// [`build`](ClientBuilder::build), to the base URL set by then. A proxy URL that
+    /// is refused (an `https://` proxy...) is an error of `build` naming the
+    /// variable, not ignored. Replaces an earlier `proxy` or `proxy_from_env`.
+    pub fn proxy_from_env(self) -> Self {
+        self.proxy_from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`proxy_from_env`](ClientBuilder::proxy_from_env) with `var` looking up the
+    /// variables (`None` if unset).
+    fn proxy_from_vars(mut self, var: impl Fn(&str) -> Option<String>) -> Self {
+        self.settings.proxy = proxy::ProxySetting::from_env(var);
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
     ///
     /// [`Error::Config`] if the base URL is refused (see
-    /// [`base_url`](ClientBuilder::base_url)), if the key, account or app info cannot be sent in an HTTP header,
-    /// or if the HTTP client cannot be built.
+    /// [`base_url`](ClientBuilder::base_url)), if the proxy URL is refused (see
+    /// [`proxy`](ClientBuilder::proxy)), if the key, account or app info cannot be
+    /// sent in an HTTP header, or if the HTTP client cannot be built.
     pub fn build(self) -> Result<Client, Error> {
         let settings = &self.settings;
         request::authorization(&settings.secret_key)?;
@@ -197,7 +272,12 @@ impl ClientBuilder {
     /// Builds the client, leaving the header checks to each request.
     fn build_unchecked(mut self) -> Result<Client, Error> {
         self.settings.base_url = check_base_url(&self.settings.base_url)?;
-        let http = transport::Transport::new()
+        let base: hyper::Uri = self.settings.base_url.parse().expect("a checked base URL parses");
+        let host = base.host().expect("a checked base URL has a host");
+        let proxy_url = self.settings.proxy.resolve(host).cloned();
+        let proxy = proxy_url.as_ref().map(proxy::ProxyUrl::parse).transpose()?;
+        self.settings.proxy = proxy_url.map_or(proxy::ProxySetting::Direct, proxy::ProxySetting::Url);
+        let http = transport::Transport::new(proxy)
             .map_err(|e| Error::Config(format!("cannot build the HTTP client's TLS configuration: {e}")))?;
         Ok(Client { inner: Arc::new(Inner { http, settings: self.settings }) })
     }
@@ -269,10 +349,7 @@ fn check_base_url(url: &str) -> Result<String, Error> {
     if authority.host().is_empty() {
         return refuse("has no host");
     }
-    // `Uri` leaves the port unchecked: what follows the host is nothing or `:port`.
-    let port = &authority.as_str()[authority.host().len()..];
-    let valid_port = |p: &str| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|p| p != 0);
-    if !port.is_empty() && !port.strip_prefix(':').is_some_and(valid_port) {
+    if !valid_port_suffix(&authority.as_str()[authority.host().len()..]) {
         return refuse("has an invalid port");
     }
     let prefix = parsed.path().trim_end_matches('/');
@@ -282,6 +359,13 @@ fn check_base_url(url: &str) -> Result<String, Error> {
         );
     }
     Ok(format!("{scheme}://{authority}{prefix}"))
+}
+
+/// Whether `suffix`, what follows the host in an authority, is nothing or `:port`
+/// with a port from 1 to 65535 in digits (`Uri` leaves the port unchecked).
+fn valid_port_suffix(suffix: &str) -> bool {
+    let valid_port = |p: &str| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|p| p != 0);
+    suffix.is_empty() || suffix.strip_prefix(':').is_some_and(valid_port)
 }
 
 /// A secret (an API key, or a header value that may hold one): its `Debug`
@@ -388,6 +472,54 @@ mod tests {
         assert!(matches!(err, Error::Config(_)));
         // `new` defers the check to each request instead of panicking.
         let _ = Client::new("sk_test_SECRET123\n");
+    }
+
+    #[test]
+    fn proxies_are_checked_by_build_and_shown_without_credentials() {
+        let builder = Client::builder("sk").proxy("http://alice:s3cret@proxy.example:3128");
+        let client = builder.clone().build().unwrap();
+        for shown in [format!("{builder:?}"), format!("{client:?}"), format!("{client:#?}")] {
+            assert!(shown.contains(r#""http://<redacted>@proxy.example:3128""#), "{shown}");
+            assert!(!shown.contains("alice") && !shown.contains("s3cret"), "{shown}");
+        }
+        let client = Client::builder("sk").proxy("http://proxy.example:3128/").build().unwrap();
+        assert!(format!("{client:?}").contains(r#"proxy: Url("http://proxy.example:3128/")"#), "{client:?}");
+        assert!(format!("{:?}", Client::new("sk")).contains("proxy: Direct"));
+        for bad in ["https://proxy.example", "proxy.example:3128", "http://alice:s3cret@proxy.example:0"] {
+            let err = Client::builder("sk").proxy(bad).build().unwrap_err();
+            assert!(matches!(err, Error::Config(_)), "{err:?}");
+            assert!(!format!("{err} {err:?}").contains("s3cret"), "{err}");
+        }
+    }
+
+    #[test]
+    fn proxy_from_env_applies_no_proxy_to_the_final_base_url() {
+        let vars = |name: &str| match name {
+            "HTTPS_PROXY" => Some("alice:s3cret@proxy.example:3128".to_owned()),
+            "NO_PROXY" => Some("localhost, .internal".to_owned()),
+            _ => None,
+        };
+        let proxy_of = |builder: ClientBuilder| format!("{:?}", builder.build().unwrap().inner.settings.proxy);
+        let through = r#"Url("<redacted>@proxy.example:3128" (from HTTPS_PROXY))"#;
+        assert_eq!(proxy_of(Client::builder("sk").proxy_from_vars(vars)), through);
+        // The base URL set after `proxy_from_env` decides.
+        assert_eq!(proxy_of(Client::builder("sk").proxy_from_vars(vars).base_url("http://localhost:12111")), "Direct");
+        assert_eq!(proxy_of(Client::builder("sk").base_url("https://stripe.internal").proxy_from_vars(vars)), "Direct");
+        assert_eq!(proxy_of(Client::builder("sk").base_url("https://internal.example").proxy_from_vars(vars)), through);
+        // Nothing set: direct, replacing an earlier proxy; a later `proxy` replaces it and ignores NO_PROXY.
+        let no_vars = |_: &str| None;
+        assert_eq!(proxy_of(Client::builder("sk").proxy("http://p:1").proxy_from_vars(no_vars)), "Direct");
+        let builder = Client::builder("sk").base_url("http://localhost:1").proxy_from_vars(vars).proxy("http://p:1");
+        assert_eq!(proxy_of(builder), r#"Url("http://p:1")"#);
+        // A bad URL from the environment is an error naming the variable, unless excluded.
+        let bad = |name: &str| match name {
+            "ALL_PROXY" => Some("https://alice:s3cret@proxy.example".to_owned()),
+            "no_proxy" => Some("*".to_owned()),
+            _ => None,
+        };
+        let err = Client::builder("sk").proxy_from_vars(|n| bad(n).filter(|_| n != "no_proxy")).build().unwrap_err();
+        assert!(matches!(&err, Error::Config(m) if m.contains("(from ALL_PROXY)") && !m.contains("s3cret")), "{err}");
+        assert_eq!(proxy_of(Client::builder("sk").proxy_from_vars(bad)), "Direct");
     }
 
     #[test]
