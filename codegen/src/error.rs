@@ -12,9 +12,11 @@ pub enum Location {
     File(String),
 }
 
-/// Everything that can go wrong, as one line: where, and why.
+/// Everything that can go wrong, as one line: where, and why. Line breaks and
+/// other control characters (which a document may put in its keys and values)
+/// are shown escaped (`\n`), so the text is always one line.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{location}: {reason}")]
+#[error("{location}: {}", one_line(reason))]
 pub struct Error {
     /// Where the problem is.
     pub location: Location,
@@ -37,10 +39,18 @@ impl Error {
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Location::Pointer(p) => f.write_str(p),
-            Location::File(p) => f.write_str(p),
+            Location::Pointer(p) => f.write_str(&one_line(p)),
+            Location::File(p) => f.write_str(&one_line(p)),
         }
     }
+}
+
+/// `text` with control characters escaped (`\n`, `\u{0}`): one line, whatever it quotes.
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars().flat_map(|c| if c.is_control() { c.escape_default().collect() } else { vec![c] }).collect()
 }
 
 /// The generator's result type.
@@ -74,5 +84,7 @@ mod tests {
     fn displays_as_one_line() {
         let e = Error::at("#/components/schemas/x", "unsupported schema");
         assert_eq!(e.to_string(), "#/components/schemas/x: unsupported schema");
+        let e = Error::at("#/paths/a\nb", "dangling $ref `x\r\ny\u{0}`");
+        assert_eq!(e.to_string(), "#/paths/a\\nb: dangling $ref `x\\r\\ny\\u{0}`");
     }
 }

@@ -143,6 +143,9 @@ pub struct UnionVariant {
     pub object: Option<String>,
     /// The variant's type.
     pub ty: TypeRef,
+    /// Whether the variant is boxed to break a cycle of types (one of unions only:
+    /// a cycle through a struct is broken at the struct's field).
+    pub boxed: bool,
 }
 
 /// A reference to a type, as used by fields, items and variants.

@@ -35,7 +35,17 @@ const RESERVED_TYPES: &[&str] = &[
     "Timestamp",
     "Value",
     "Vec",
+    // The prelude traits params setters use, and the visitor `stripe_runtime::wire_enum!`
+    // declares beside the enum.
+    "Into",
+    "IntoIterator",
+    "Visitor",
 ];
+
+/// Crates the generated code names by path (`serde_json::Value`,
+/// `stripe_runtime::Request`, `use std::collections::BTreeMap`), which a generated
+/// module must not shadow.
+const RESERVED_MODULES: &[&str] = &["alloc", "core", "serde", "serde_json", "std", "stripe_runtime"];
 
 /// Name of the catch-all variant of generated enums and unions.
 pub const CATCH_ALL_VARIANT: &str = "Unrecognized";
@@ -67,7 +77,12 @@ pub fn field_name(raw: &str) -> String {
 
 /// A Rust module name (`snake_case`) for a namespace or resource name.
 pub fn module_name(raw: &str) -> String {
-    snake(raw)
+    let name = snake(raw);
+    if RESERVED_MODULES.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
 }
 
 fn camel(raw: &str) -> String {
@@ -164,6 +179,8 @@ mod tests {
         assert_eq!(field_name("match"), "match_");
         assert_eq!(field_name("self"), "self_");
         assert_eq!(module_name("crate"), "crate_");
+        assert_eq!(module_name("serde_json"), "serde_json_");
+        assert_eq!(module_name("std"), "std_");
         assert_eq!(variant_name("self"), "Self_");
         assert_eq!(type_name("Self"), "Self_");
     }
@@ -173,6 +190,8 @@ mod tests {
         assert_eq!(type_name("option"), "Option_");
         assert_eq!(type_name("list"), "List_");
         assert_eq!(type_name("expandable"), "Expandable_");
+        assert_eq!(type_name("into"), "Into_");
+        assert_eq!(type_name("visitor"), "Visitor_");
         // Variants live in their own namespace, so these are fine as they are.
         assert_eq!(variant_name("list"), "List");
     }

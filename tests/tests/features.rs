@@ -10,8 +10,18 @@ use stripe_codegen::emit::{CrateOptions, Files};
 use stripe_codegen::lower::Policy;
 use stripe_codegen::{load, output, pipeline};
 
-const FEATURES: &[&str] =
-    &["enums", "expandable", "maps", "names", "nested_inline", "nullable_optional", "params", "polymorphic"];
+const FEATURES: &[&str] = &[
+    "enums",
+    "expandable",
+    "maps",
+    "names",
+    "nested_inline",
+    "nullable_optional",
+    "odd_names",
+    "params",
+    "polymorphic",
+    "recursive",
+];
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()

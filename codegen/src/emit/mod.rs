@@ -113,7 +113,10 @@ fn emit_module(ir: &Ir, tree: &ModuleTree, path: &[String], module: &Module) -> 
     }
     let mut children = Vec::new();
     let mut reexports = Vec::new();
-    let mut taken: BTreeSet<&str> = module.types.iter().map(|id| ir.get(*id).name.as_str()).collect();
+    let mut taken: BTreeSet<String> = module.types.iter().map(|id| ir.get(*id).name.clone()).collect();
+    if path.is_empty() {
+        taken.extend(root_names(ir));
+    }
     for child in &module.children {
         let child_ident = ident(child)?;
         let mut child_path = path.to_vec();
@@ -124,7 +127,7 @@ fn emit_module(ir: &Ir, tree: &ModuleTree, path: &[String], module: &Module) -> 
         children.push(quote!(#[doc = #doc] pub mod #child_ident;));
         // Resources are also reachable from their namespace: `identity::VerificationSession`.
         if let Some((_, name)) = resource {
-            if taken.insert(name) {
+            if taken.insert(name.to_string()) {
                 let name = ident(name)?;
                 reexports.push(quote!(pub use #child_ident::#name;));
             }
@@ -142,6 +145,31 @@ fn emit_module(ir: &Ir, tree: &ModuleTree, path: &[String], module: &Module) -> 
         #(#reexports)*
         #(#items)*
     })
+}
+
+/// The names `lib.rs` defines or re-exports itself (`Client`, `Error`, `API_VERSION`),
+/// which a top-level resource's re-export must not take.
+fn root_names(ir: &Ir) -> Vec<String> {
+    fn use_names(tree: &syn::UseTree, out: &mut Vec<String>) {
+        match tree {
+            syn::UseTree::Path(p) => use_names(&p.tree, out),
+            syn::UseTree::Name(n) => out.push(n.ident.to_string()),
+            syn::UseTree::Rename(r) => out.push(r.rename.to_string()),
+            syn::UseTree::Group(g) => g.items.iter().for_each(|t| use_names(t, out)),
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+    let Ok(file) = syn::parse2::<syn::File>(crate_files::lib_rs(ir, quote!())) else { return Vec::new() };
+    let mut names = Vec::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Use(u) => use_names(&u.tree, &mut names),
+            syn::Item::Const(c) => names.push(c.ident.to_string()),
+            syn::Item::Static(s) => names.push(s.ident.to_string()),
+            _ => {}
+        }
+    }
+    names
 }
 
 /// Formats a file's tokens and adds the header.

@@ -20,7 +20,10 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, uses: &mut Uses) -> Result<
     let mut all_have_ids = true;
     for variant in &u.variants {
         let v = ident(&variant.rust_name)?;
-        let ty = render(ir, &variant.ty, &def.module, uses)?;
+        let mut ty = render(ir, &variant.ty, &def.module, uses)?;
+        if variant.boxed {
+            ty = quote!(Box<#ty>);
+        }
         let doc = match &variant.object {
             Some(object) => format!(" An object with `object: \"{object}\"`."),
             None => format!(" A `{}`.", variant.rust_name),

@@ -12,6 +12,18 @@
 //! 4. Lower the selected resources' operations (`operations`): path parameters,
 //!    a params struct per operation (`CreateParams`, with nested param types named
 //!    by their path, `CreateParamsOptionsDocument`) and the response type.
+//! 5. Box the fields (and union variants) through which a type contains itself.
+//!
+//! Limits, so that a hostile document fails with an error rather than exhausting
+//! the stack, time or memory:
+//! - [`MAX_SCHEMA_DEPTH`]: schemas lowered within each other without a named type
+//!   in between (`$ref` aliases, `items`, `allOf`, unions' variants) recurse; past
+//!   128 levels that is an error naming the schema.
+//! - [`MAX_TYPE_NESTING`]: a type named for the place it is used from carries its
+//!   owner's name (`OptionsDocument`), so a chain of such types has names that grow
+//!   with its length; past 64 levels that is an error naming the schema.
+//! - [`MAX_TYPES`]: schemas lowered wherever they are used can multiply the types
+//!   exponentially; past 100,000 types that is an error naming the schema.
 
 mod operations;
 mod placement;
@@ -30,6 +42,23 @@ use crate::names::Namespace;
 
 pub use operations::method_name;
 pub use placement::SHARED_MODULE;
+
+/// How many schemas may be lowered within each other (through `$ref` aliases,
+/// array `items`, `allOf`, `anyOf` and `oneOf`) before lowering gives up. Stripe's
+/// document needs fewer than ten; the limit keeps the recursion well inside a
+/// 2 MiB thread stack.
+pub const MAX_SCHEMA_DEPTH: usize = 128;
+
+/// How many types named for their place (`A` > `ANext` > `ANextNext`...) may
+/// nest within each other. Stripe's document needs fewer than ten.
+pub const MAX_TYPE_NESTING: usize = 64;
+
+/// How many types one lowering may make. A schema that is no type of its own (an
+/// array, a map, a `$ref` alias) is lowered again wherever it is used, with the
+/// inline objects and unions inside it; if it uses such a schema twice, and that
+/// one the next twice, and so on, the types double at each level: 40 levels would
+/// be 2^40 types. All of Stripe's resources together make about 4,100.
+pub const MAX_TYPES: usize = 100_000;
 
 /// What to lower, and the naming and shape overrides: the policy of `spec/codegen.yaml`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -86,6 +115,7 @@ pub fn lower(doc: &OpenAPI, policy: &Policy) -> Result<Ir> {
         ir: Ir { api_version: doc.info.version.clone(), types: Vec::new(), operations: Vec::new() },
         components: HashMap::new(),
         in_progress: Vec::new(),
+        depth: 0,
         modules: HashMap::new(),
         queue: VecDeque::new(),
     };
@@ -149,6 +179,9 @@ pub(crate) struct Ctx {
     /// For params, the dotted wire path from the operation (`update.options`),
     /// matched against the `clearable` policy; empty for models.
     wire_path: String,
+    /// How many types named for their place enclose this one (0 for resources,
+    /// shared types and params).
+    nesting: usize,
 }
 
 /// What the place a type is used from says about it.
@@ -185,6 +218,8 @@ struct Lowerer<'a> {
     components: HashMap<&'a str, TypeId>,
     /// Component schemas being lowered inline (aliases), to catch `$ref` cycles.
     in_progress: Vec<&'a str>,
+    /// How many `type_ref` calls are active (see [`MAX_SCHEMA_DEPTH`]).
+    depth: usize,
     /// Type names taken in each module.
     modules: HashMap<Vec<String>, Namespace>,
     queue: VecDeque<PendingStruct<'a>>,
@@ -232,6 +267,22 @@ impl<'a> Lowerer<'a> {
 
     /// The type of a schema or reference used at `site`.
     fn type_ref(&mut self, node: Node<'a>, pointer: &str, site: Option<(&Ctx, &Hint<'_>)>) -> Result<TypeRef> {
+        if self.depth >= MAX_SCHEMA_DEPTH {
+            return Err(Error::at(
+                pointer,
+                format!(
+                    "schemas nest more than {MAX_SCHEMA_DEPTH} levels deep (through $ref aliases, items, allOf, \
+                     anyOf or oneOf): not supported"
+                ),
+            ));
+        }
+        self.depth += 1;
+        let result = self.type_ref_inner(node, pointer, site);
+        self.depth -= 1;
+        result
+    }
+
+    fn type_ref_inner(&mut self, node: Node<'a>, pointer: &str, site: Option<(&Ctx, &Hint<'_>)>) -> Result<TypeRef> {
         match node {
             Node::Ref(reference) => {
                 let target = ref_target(reference, pointer)?;
@@ -257,8 +308,30 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
         docs: String,
         kind: TypeKind,
-    ) -> (TypeId, Ctx) {
-        let (module, wanted, is_resource) = match component.and_then(|c| self.placement.fixed(c)) {
+    ) -> Result<(TypeId, Ctx)> {
+        if self.ir.types.len() >= MAX_TYPES {
+            return Err(Error::at(
+                pointer,
+                format!(
+                    "more than {MAX_TYPES} types: schemas that are no types of their own (arrays, maps, $ref \
+                     aliases) are lowered wherever they are used, and these use each other from more and more \
+                     places: not supported"
+                ),
+            ));
+        }
+        let placed = component.and_then(|c| self.placement.fixed(c));
+        // Types with a place of their own start a new chain of names.
+        let nesting = if placed.is_some() { 0 } else { ctx.nesting + 1 };
+        if nesting > MAX_TYPE_NESTING {
+            return Err(Error::at(
+                pointer,
+                format!(
+                    "types nest more than {MAX_TYPE_NESTING} levels deep (an inline or single-use schema is a \
+                     type named for the field it is in, inside its owner's): not supported"
+                ),
+            ));
+        }
+        let (module, wanted, is_resource) = match placed {
             Some(fixed) => fixed,
             None => {
                 let name = match component.and_then(|c| self.placement.renamed(c)) {
@@ -291,7 +364,7 @@ impl<'a> Lowerer<'a> {
             Usage::Request if !ctx.wire_path.is_empty() => format!("{}.{}", ctx.wire_path, hint.field),
             _ => String::new(),
         };
-        (id, Ctx { module, base, owner: name, usage, wire_path })
+        Ok((id, Ctx { module, base, owner: name, usage, wire_path, nesting }))
     }
 
     fn finish_unions(&mut self) {
@@ -324,57 +397,141 @@ impl<'a> Lowerer<'a> {
 }
 
 /// Boxes the fields through which a struct contains itself (directly or through
-/// other structs and unions), so that every type has a finite size.
+/// other structs and unions), so that every type has a finite size; then the
+/// variants of unions that still contain themselves (cycles of unions alone).
+///
+/// Edges are the fields and variants whose type is a named type itself (`Vec`,
+/// `BTreeMap`, `List` and `Expandable` already put it on the heap; `Option` does
+/// not). Fields are boxed greedily in type order, each only if its type still
+/// reaches back to its struct through unboxed edges. Only edges inside a strongly
+/// connected component can be on a cycle, so the search is confined to those:
+/// linear in the size of the IR when nothing is recursive.
 fn mark_boxed_fields(ir: &mut Ir) {
-    fn direct_children(ir: &Ir, id: TypeId) -> Vec<(usize, TypeId)> {
-        match &ir.get(id).kind {
-            TypeKind::Struct(s) => s
-                .fields
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| !f.boxed)
-                .filter_map(|(i, f)| match f.ty {
-                    TypeRef::Named(t) => Some((i, t)),
-                    _ => None,
-                })
-                .collect(),
-            TypeKind::Union(u) => u
-                .variants
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| match v.ty {
-                    TypeRef::Named(t) => Some((i, t)),
-                    _ => None,
-                })
-                .collect(),
-            TypeKind::Enum(_) => Vec::new(),
+    // Edges: (from, slot, to); the slot indexes a struct's fields or a union's variants.
+    let n = ir.types.len();
+    let mut edges: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    for (i, def) in ir.types.iter().enumerate() {
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                for (slot, f) in s.fields.iter().enumerate() {
+                    if let (TypeRef::Named(t), false) = (&f.ty, f.boxed) {
+                        edges[i].push((slot, t.0));
+                    }
+                }
+            }
+            TypeKind::Union(u) => {
+                for (slot, v) in u.variants.iter().enumerate() {
+                    if let (TypeRef::Named(t), false) = (&v.ty, v.boxed) {
+                        edges[i].push((slot, t.0));
+                    }
+                }
+            }
+            TypeKind::Enum(_) => {}
         }
     }
-    fn reaches(ir: &Ir, from: TypeId, to: TypeId) -> bool {
-        let mut seen = vec![false; ir.types.len()];
+    let component = strongly_connected(&edges);
+    let mut boxed: Vec<Vec<bool>> = edges.iter().map(|e| vec![false; e.len()]).collect();
+    // Whether `from` reaches `to` through unboxed edges inside their component.
+    let mut seen = vec![false; n];
+    let mut reaches = |boxed: &Vec<Vec<bool>>, from: usize, to: usize| -> bool {
+        let mut visited = Vec::new();
         let mut stack = vec![from];
-        while let Some(id) = stack.pop() {
-            if id == to {
-                return true;
+        let mut found = false;
+        while let Some(node) = stack.pop() {
+            if node == to {
+                found = true;
+                break;
             }
-            if std::mem::replace(&mut seen[id.0], true) {
+            if std::mem::replace(&mut seen[node], true) {
                 continue;
             }
-            stack.extend(direct_children(ir, id).into_iter().map(|(_, t)| t));
+            visited.push(node);
+            for (k, &(_, next)) in edges[node].iter().enumerate() {
+                if !boxed[node][k] && component[next] == component[to] {
+                    stack.push(next);
+                }
+            }
         }
-        false
-    }
-    for i in 0..ir.types.len() {
-        let id = TypeId(i);
-        if !matches!(ir.get(id).kind, TypeKind::Struct(_)) {
-            continue;
+        for node in visited {
+            seen[node] = false;
         }
-        for (field, child) in direct_children(ir, id) {
-            if reaches(ir, child, id) {
-                if let TypeKind::Struct(s) = &mut ir.types[i].kind {
-                    s.fields[field].boxed = true;
+        found
+    };
+    for pass_unions in [false, true] {
+        for i in 0..n {
+            if matches!(ir.types[i].kind, TypeKind::Union(_)) != pass_unions {
+                continue;
+            }
+            for k in 0..edges[i].len() {
+                let child = edges[i][k].1;
+                if component[child] == component[i] && reaches(&boxed, child, i) {
+                    boxed[i][k] = true;
                 }
             }
         }
     }
+    for (i, def) in ir.types.iter_mut().enumerate() {
+        for (k, &(slot, _)) in edges[i].iter().enumerate() {
+            if !boxed[i][k] {
+                continue;
+            }
+            match &mut def.kind {
+                TypeKind::Struct(s) => s.fields[slot].boxed = true,
+                TypeKind::Union(u) => u.variants[slot].boxed = true,
+                TypeKind::Enum(_) => {}
+            }
+        }
+    }
+}
+
+/// The strongly connected component of every node (Tarjan's algorithm, iterative).
+fn strongly_connected(edges: &[Vec<(usize, usize)>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let (mut index, mut low, mut component) = (vec![UNSEEN; n], vec![0; n], vec![UNSEEN; n]);
+    let (mut on_stack, mut stack) = (vec![false; n], Vec::new());
+    let (mut next_index, mut next_component) = (0, 0);
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        // (node, next edge to look at)
+        let mut calls = vec![(root, 0)];
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut edge)) = calls.last_mut() {
+            if let Some(&(_, next)) = edges[node].get(*edge) {
+                *edge += 1;
+                if index[next] == UNSEEN {
+                    index[next] = next_index;
+                    low[next] = next_index;
+                    next_index += 1;
+                    stack.push(next);
+                    on_stack[next] = true;
+                    calls.push((next, 0));
+                } else if on_stack[next] {
+                    low[node] = low[node].min(index[next]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
 }

@@ -423,7 +423,7 @@ impl<'a> Lowerer<'a> {
         let request_ctx = Ctx { usage: Usage::Request, ..resource_ctx.clone() };
         let params_hint = Hint { field: &format!("{rust_name} params"), docs: "" };
         let kind = TypeKind::Struct(Struct { object_name: None, resource_id: None, fields: Vec::new() });
-        let (params_id, mut inner) = self.new_type(&request_ctx, &params_hint, None, pointer, params_docs, kind);
+        let (params_id, mut inner) = self.new_type(&request_ctx, &params_hint, None, pointer, params_docs, kind)?;
         inner.wire_path = rust_name.clone();
         self.queue.push_back(PendingStruct { id: params_id, props, ctx: inner });
 

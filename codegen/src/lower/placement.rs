@@ -102,6 +102,13 @@ impl<'a> Placement<'a> {
     /// seeds the lowering).
     pub fn root_ctx(&self, name: &str) -> Ctx {
         let (module, owner) = self.resources.get(name).cloned().unwrap_or_default();
-        Ctx { module, base: String::new(), owner, usage: crate::ir::Usage::Response, wire_path: String::new() }
+        Ctx {
+            module,
+            base: String::new(),
+            owner,
+            usage: crate::ir::Usage::Response,
+            wire_path: String::new(),
+            nesting: 0,
+        }
     }
 }

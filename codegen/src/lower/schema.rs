@@ -89,6 +89,9 @@ impl<'a> Lowerer<'a> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<&String> = s.enumeration.iter().flatten().collect();
+                if values.is_empty() && !s.enumeration.is_empty() {
+                    return Err(Error::at(pointer, "an enum whose only value is `null` is not supported"));
+                }
                 if values.is_empty() {
                     return Ok(TypeRef::String);
                 }
@@ -100,7 +103,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 let docs = type_docs(data.description.as_ref(), ctx, hint, self.placed_at_site(component));
-                let (id, _) = self.new_type(ctx, hint, component, pointer, docs, TypeKind::Enum(Enum { variants }));
+                let (id, _) = self.new_type(ctx, hint, component, pointer, docs, TypeKind::Enum(Enum { variants }))?;
                 Ok(TypeRef::Named(id))
             }
             SchemaKind::Type(Type::Integer(i)) => {
@@ -188,7 +191,7 @@ impl<'a> Lowerer<'a> {
             resource_id: resource_id(schema).map(str::to_string),
             fields: Vec::new(),
         });
-        let (id, inner) = self.new_type(ctx, hint, component, pointer, docs, kind);
+        let (id, inner) = self.new_type(ctx, hint, component, pointer, docs, kind)?;
         let at = pointer_push(pointer, "properties");
         let props = o
             .properties
@@ -278,7 +281,7 @@ impl<'a> Lowerer<'a> {
         docs: String,
     ) -> Result<TypeRef> {
         let empty = TypeKind::Union(Union { discriminated: false, variants: Vec::new() });
-        let (id, inner) = self.new_type(ctx, hint, component, pointer, docs, empty);
+        let (id, inner) = self.new_type(ctx, hint, component, pointer, docs, empty)?;
         let mut names = Namespace::with_reserved(&[CATCH_ALL_VARIANT]);
         let mut variants = Vec::new();
         for (i, (at, node)) in nodes.into_iter().enumerate() {
@@ -296,7 +299,7 @@ impl<'a> Lowerer<'a> {
                 }
                 (ty, _) => self.type_label(ty),
             };
-            variants.push(UnionVariant { rust_name: names.claim(variant_name(&name)), object: None, ty });
+            variants.push(UnionVariant { rust_name: names.claim(variant_name(&name)), object: None, ty, boxed: false });
         }
         if let TypeKind::Union(union) = &mut self.ir.types[id.0].kind {
             union.variants = variants;
