@@ -75,6 +75,61 @@ impl Config {
     }
 }
 
+/// The config file's `text` with its `spec:` block pointing at `pin`, every other
+/// line (comments included) as it was. The error is the reason only.
+pub fn repin(text: &str, pin: &Pin) -> std::result::Result<String, String> {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut in_spec = false;
+    let mut replaced = [false; 3];
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let ending = &line[body.len()..];
+        if !body.starts_with([' ', '\t', '#']) && !body.is_empty() {
+            in_spec = body.trim_end() == "spec:";
+        }
+        let trimmed = body.trim_start();
+        let indent = &body[..body.len() - trimmed.len()];
+        let key = ["path", "api_version", "sha256"]
+            .iter()
+            .position(|key| trimmed.strip_prefix(key).is_some_and(|rest| rest.starts_with(':')) && !indent.is_empty());
+        match key {
+            Some(i) if in_spec => {
+                let value = match i {
+                    0 => yaml_string(&pin.path),
+                    1 => format!("{:?}", pin.api_version),
+                    _ => pin.sha256.clone(),
+                };
+                let key = ["path", "api_version", "sha256"][i];
+                out.push_str(&format!("{indent}{key}: {value}{ending}"));
+                replaced[i] = true;
+            }
+            _ => out.push_str(line),
+        }
+    }
+    if replaced != [true; 3] {
+        return Err("cannot find `path`, `api_version` and `sha256` lines under `spec:` to update (the pin is \
+                    updated line by line to keep the file's comments: write `spec` as a block mapping)"
+            .into());
+    }
+    let config = Config::parse(&out)?;
+    if &config.spec != pin {
+        return Err("the updated config does not read back as the new pin".into());
+    }
+    Ok(out)
+}
+
+/// `value` as a YAML scalar: as it is when that is unambiguous, else double-quoted.
+fn yaml_string(value: &str) -> String {
+    let plain = !value.is_empty()
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c))
+        && value.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '.' || c == '/');
+    if plain {
+        value.to_owned()
+    } else {
+        serde_json::to_string(value).unwrap_or_default()
+    }
+}
+
 /// Whether a resource id matches a selection pattern: `*` matches any run of
 /// characters (`identity.*`, `*`, `tax.calculation`).
 pub fn pattern_matches(pattern: &str, resource_id: &str) -> bool {
@@ -110,6 +165,22 @@ mod tests {
         assert!(!pattern_matches("tax.calculation", "tax.calculation_line_item"));
         assert!(pattern_matches("*.verification_*", "identity.verification_report"));
         assert!(!pattern_matches("a*b*c", "abx"));
+    }
+
+    #[test]
+    fn repinning_changes_only_the_pin() {
+        let text = "# top\nspec:\n  # where\n  path: a/b.yaml\n  api_version: \"1\"\n  sha256: 0000000000000000000000000000000000000000000000000000000000000000\n\nselect: [\"x.*\"] # sel\ncrate: {name: n, version: '0.1.0'}\n";
+        let pin = Pin { path: "../c d/spec3.yaml".into(), api_version: "2023-08-16".into(), sha256: "ab".repeat(32) };
+        let out = repin(text, &pin).unwrap();
+        assert_eq!(
+            out,
+            text.replace("a/b.yaml", "\"../c d/spec3.yaml\"")
+                .replace("\"1\"", "\"2023-08-16\"")
+                .replace(&"0".repeat(64), &"ab".repeat(32))
+        );
+        assert_eq!(Config::parse(&out).unwrap().spec, pin);
+        let no_spec = "select: [a]\ncrate: {name: n, version: '0.1.0'}\n";
+        assert!(repin(no_spec, &pin).unwrap_err().contains("cannot find"));
     }
 
     #[test]

@@ -11,7 +11,9 @@
 
 #![warn(missing_docs)]
 
+pub mod changes;
 pub mod config;
+pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod error;

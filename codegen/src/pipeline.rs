@@ -1,8 +1,11 @@
 //! The whole run: config -> pinned document (checked) -> IR -> files.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use crate::config::Config;
+use crate::changes::{self, Source};
+use crate::config::{Config, Pin};
+use crate::diff::{self, Report, Side};
 use crate::emit::{self, CrateOptions, Files};
 use crate::error::{Error, Result};
 use crate::ir::Ir;
@@ -22,6 +25,24 @@ pub struct Options {
     pub out: Option<PathBuf>,
 }
 
+/// How long each phase of a run took.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Timings {
+    /// Reading the document's bytes (and checking their sha256).
+    pub read: Duration,
+    /// Parsing them into an OpenAPI document.
+    pub parse: Duration,
+    /// Lowering the selection to the IR (and freeing the parsed document).
+    pub lower: Duration,
+    /// Emitting the crate's items.
+    pub emit: Duration,
+    /// Formatting the Rust files.
+    pub format: Duration,
+    /// Reading, parsing and lowering the previous document for the change report,
+    /// after a bump (zero otherwise).
+    pub report: Duration,
+}
+
 /// The result of a run, before anything is written.
 #[derive(Debug)]
 pub struct Generated {
@@ -31,15 +52,24 @@ pub struct Generated {
     pub files: Files,
     /// Where the files belong.
     pub out_dir: PathBuf,
+    /// The API change report, when this run is against another document than the
+    /// one the output directory was generated from (it is also in [`changes::FILE`]).
+    pub report: Option<Report>,
+    /// Things the user should know that did not stop the run.
+    pub warnings: Vec<String>,
+    /// How long each phase took.
+    pub timings: Timings,
 }
 
 /// Runs the generator for the repository at `root`.
 pub fn generate(root: &Path, options: &Options) -> Result<Generated> {
+    let mut timings = Timings::default();
     let config = Config::load(&root.join(CONFIG_PATH))?;
     let (path, pinned) = match &options.spec {
         Some(path) => (path.clone(), false),
         None => (root.join(&config.spec.path), true),
     };
+    let started = Instant::now();
     let bytes = match load::read(&path, "the OpenAPI document") {
         Err(e) if pinned && !path.exists() => {
             return Err(Error::file(
@@ -54,30 +84,30 @@ pub fn generate(root: &Path, options: &Options) -> Result<Generated> {
         }
         other => other?,
     };
-    if pinned {
-        let actual = load::sha256_hex(&bytes);
-        if actual != config.spec.sha256 {
-            return Err(Error::file(
-                path.display(),
-                format!(
-                    "sha256 is {actual}, but {CONFIG_PATH} pins {}: this is not the pinned document; nothing was written",
-                    config.spec.sha256
-                ),
-            ));
-        }
+    let sha256 = load::sha256_hex(&bytes);
+    if pinned && sha256 != config.spec.sha256 {
+        return Err(Error::file(
+            path.display(),
+            format!(
+                "sha256 is {sha256}, but {CONFIG_PATH} pins {}: this is not the pinned document (run \
+                 `cargo xtask spec pin {}` to pin it); nothing was written",
+                config.spec.sha256,
+                path.display()
+            ),
+        ));
     }
+    timings.read = started.elapsed();
+    let started = Instant::now();
     let doc = load::parse(&bytes)?;
+    drop(bytes);
+    timings.parse = started.elapsed();
     if pinned && doc.info.version != config.spec.api_version {
         return Err(Error::at(
             "#/info/version",
             format!("is `{}`, but {CONFIG_PATH} pins API version `{}`", doc.info.version, config.spec.api_version),
         ));
     }
-    let policy = lower::Policy {
-        select: if options.select.is_empty() { config.select.clone() } else { options.select.clone() },
-        rename: config.rename.clone(),
-        clearable: config.clearable.clone(),
-    };
+    let policy = policy(&config, options);
 
     let default_out = root.join("generated");
     let out_dir = options.out.clone().unwrap_or_else(|| default_out.clone());
@@ -90,8 +120,156 @@ pub fn generate(root: &Path, options: &Options) -> Result<Generated> {
         runtime_path,
         standalone,
     };
-    let (ir, files) = generate_document(&doc, &policy, &crate_options)?;
-    Ok(Generated { ir, files, out_dir })
+    let started = Instant::now();
+    let ir = lower::lower(&doc, &policy)?;
+    drop(doc);
+    timings.lower = started.elapsed();
+    let started = Instant::now();
+    let unformatted = emit::emit_unformatted(&ir, &crate_options)?;
+    timings.emit = started.elapsed();
+    let started = Instant::now();
+    let mut files = emit::format(&ir, unformatted)?;
+    timings.format = started.elapsed();
+
+    let source = Source {
+        api_version: ir.api_version.clone(),
+        sha256,
+        path: if pinned { config.spec.path.clone() } else { absolute(&path).display().to_string() },
+    };
+    let started = Instant::now();
+    let (changes, report, warnings) = changes_file(root, &out_dir, &source, &ir, &policy);
+    timings.report = started.elapsed();
+    files.insert(changes::FILE.to_owned(), changes);
+    Ok(Generated { ir, files, out_dir, report, warnings, timings })
+}
+
+/// The policy of a run: the config's, with the command line's selection if any.
+fn policy(config: &Config, options: &Options) -> lower::Policy {
+    lower::Policy {
+        select: if options.select.is_empty() { config.select.clone() } else { options.select.clone() },
+        rename: config.rename.clone(),
+        clearable: config.clearable.clone(),
+    }
+}
+
+/// The contents of [`changes::FILE`] for a crate generated from `source`: the
+/// existing report if the output directory was generated from the same document,
+/// else the report against the document it was generated from (also returned).
+fn changes_file(
+    root: &Path,
+    out_dir: &Path,
+    source: &Source,
+    ir: &Ir,
+    policy: &lower::Policy,
+) -> (String, Option<Report>, Vec<String>) {
+    let existing = std::fs::read_to_string(out_dir.join(changes::FILE)).unwrap_or_default();
+    let Some((previous, body)) = changes::parse(&existing) else {
+        return (changes::render(source, &changes::first_body(source)), None, Vec::new());
+    };
+    if previous.sha256 == source.sha256 {
+        return (changes::render(source, body), None, Vec::new());
+    }
+    let path = resolve(root, &previous.path);
+    let old_ir = (|| {
+        let bytes = load::read(&path, "the previous OpenAPI document")?;
+        let sha256 = load::sha256_hex(&bytes);
+        if sha256 != previous.sha256 {
+            return Err(Error::file(path.display(), format!("its sha256 is now {sha256}")));
+        }
+        lower::lower(&load::parse(&bytes)?, policy)
+    })();
+    match old_ir {
+        Ok(old_ir) => {
+            let report = Report {
+                from: Side { api_version: old_ir.api_version.clone(), sha256: previous.sha256.clone() },
+                to: Side { api_version: ir.api_version.clone(), sha256: source.sha256.clone() },
+                select: policy.select.clone(),
+                changes: diff::diff(&old_ir, ir),
+            };
+            (changes::render(source, &report.to_markdown()), Some(report), Vec::new())
+        }
+        Err(e) => {
+            let warning = format!("no API change report: the previous document cannot be compared: {e}");
+            (
+                changes::render(source, &changes::unavailable_body(&previous, source, &e.to_string())),
+                None,
+                vec![warning],
+            )
+        }
+    }
+}
+
+/// A recorded document path: absolute, or relative to the repository root.
+fn resolve(root: &Path, path: &str) -> PathBuf {
+    let path = Path::new(path);
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    }
+}
+
+/// The API change report between two documents, as `cargo xtask spec diff` shows
+/// it: both are lowered with the configured policy (or the given selection).
+pub fn diff_documents(root: &Path, old: &Path, new: &Path, select: &[String]) -> Result<Report> {
+    let config = Config::load(&root.join(CONFIG_PATH))?;
+    let policy = policy(&config, &Options { select: select.to_vec(), ..Options::default() });
+    let side = |path: &Path| -> Result<(Ir, Side)> {
+        let in_file = |e: Error| match e.location {
+            crate::Location::Pointer(pointer) => Error::file(path.display(), format!("{pointer}: {}", e.reason)),
+            crate::Location::File(_) => e,
+        };
+        let bytes = load::read(path, "the OpenAPI document")?;
+        let sha256 = load::sha256_hex(&bytes);
+        let ir = load::parse(&bytes).and_then(|doc| lower::lower(&doc, &policy)).map_err(in_file)?;
+        let side = Side { api_version: ir.api_version.clone(), sha256 };
+        Ok((ir, side))
+    };
+    let (old_ir, from) = side(old)?;
+    let (new_ir, to) = side(new)?;
+    Ok(Report { from, to, select: policy.select, changes: diff::diff(&old_ir, &new_ir) })
+}
+
+/// Points `spec/codegen.yaml` at the document at `path`, as `cargo xtask spec pin`
+/// does: the document must be an OpenAPI 3.0 document; its `info.version` and
+/// sha256 are recorded, and its path relative to `root`. Returns the old pin and
+/// the new one. The config is replaced atomically; nothing else is touched.
+pub fn pin(root: &Path, path: &Path) -> Result<(Pin, Pin)> {
+    let config_path = root.join(CONFIG_PATH);
+    let config = Config::load(&config_path)?;
+    let bytes = load::read(path, "the OpenAPI document")?;
+    let doc = load::parse(&bytes).map_err(|e| match e.location {
+        crate::Location::Pointer(pointer) => Error::file(path.display(), format!("{pointer}: {}", e.reason)),
+        crate::Location::File(_) => e,
+    })?;
+    let new = Pin {
+        path: relative_to(&absolute(root), &absolute(path)),
+        api_version: doc.info.version.clone(),
+        sha256: load::sha256_hex(&bytes),
+    };
+    let text = std::fs::read_to_string(&config_path)
+        .map_err(|e| Error::file(config_path.display(), format!("cannot read: {e}")))?;
+    let updated = crate::config::repin(&text, &new).map_err(|reason| Error::file(config_path.display(), reason))?;
+    let staging = config_path.with_extension("yaml.pin-staging");
+    std::fs::write(&staging, updated).map_err(|e| Error::file(staging.display(), format!("cannot write: {e}")))?;
+    std::fs::rename(&staging, &config_path).map_err(|e| {
+        let _ = std::fs::remove_file(&staging);
+        Error::file(config_path.display(), format!("cannot replace: {e}"))
+    })?;
+    Ok((config.spec, new))
+}
+
+/// `path` relative to `base` (both absolute), `/`-separated, with `..` where needed.
+fn relative_to(base: &Path, path: &Path) -> String {
+    let base: Vec<_> = base.components().collect();
+    let path: Vec<_> = path.components().collect();
+    let common = base.iter().zip(&path).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return path.iter().collect::<PathBuf>().display().to_string();
+    }
+    let mut parts: Vec<String> = vec!["..".to_owned(); base.len() - common];
+    parts.extend(path[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
 }
 
 /// Lowers and emits a parsed document: the compiler without the repository around it.

@@ -1,11 +1,28 @@
-//! `cargo xtask codegen`: a thin command line over `stripe-codegen`.
+//! `cargo xtask codegen` and `cargo xtask spec`: a thin command line over `stripe-codegen`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
+
+/// `println!` that ignores a closed stdout (`cargo xtask codegen | head`) instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `print!` that ignores a closed stdout.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
 use stripe_codegen::ir::TypeKind;
-use stripe_codegen::{output, pipeline};
+use stripe_codegen::{load, output, pipeline};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Project commands")]
@@ -31,39 +48,148 @@ enum Command {
         /// Write nothing; fail if any file would change, listing them
         #[arg(long)]
         check: bool,
+        /// Print how long each phase took and the peak memory
+        #[arg(long)]
+        timings: bool,
+    },
+    /// The pinned OpenAPI document: update the pin, compare documents.
+    Spec {
+        #[command(subcommand)]
+        command: SpecCommand,
+    },
+    /// Benchmark `cargo xtask codegen` against merely parsing the pinned document
+    /// (YAML, and a JSON copy made in a temporary directory).
+    Bench {
+        /// Runs per command
+        #[arg(long, default_value_t = 15)]
+        runs: usize,
     },
 }
+
+#[derive(Subcommand)]
+enum SpecCommand {
+    /// Point spec/codegen.yaml at another document (records its API version and
+    /// sha256); then run `cargo xtask codegen`, which writes the API change report.
+    Pin {
+        /// The new OpenAPI document (YAML or JSON)
+        path: PathBuf,
+    },
+    /// Read and parse a document and say what it holds (nothing is lowered or written).
+    Check {
+        /// The OpenAPI document (YAML or JSON)
+        path: PathBuf,
+    },
+    /// Print what changed between two documents for users of the generated crate.
+    Diff {
+        /// The old document
+        old: PathBuf,
+        /// The new document
+        new: PathBuf,
+        /// Resources to compare, by x-resourceId pattern; repeatable [default: `select` in spec/codegen.yaml]
+        #[arg(long = "select", value_name = "PATTERN")]
+        select: Vec<String>,
+        /// Print markdown (as in generated/CHANGES.md) instead of text
+        #[arg(long)]
+        markdown: bool,
+    },
+}
+
+mod bench;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Codegen { spec, select, out, check } => codegen(pipeline::Options { spec, select, out }, check),
+        Command::Codegen { spec, select, out, check, timings } => {
+            codegen(pipeline::Options { spec, select, out }, check, timings)
+        }
+        Command::Spec { command: SpecCommand::Pin { path } } => spec_pin(&path),
+        Command::Spec { command: SpecCommand::Check { path } } => spec_check(&path),
+        Command::Bench { runs } => match bench::run(&repo_root(), runs) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Spec { command: SpecCommand::Diff { old, new, select, markdown } } => {
+            spec_diff(&old, &new, &select, markdown)
+        }
     }
+}
+
+fn spec_pin(path: &Path) -> ExitCode {
+    match pipeline::pin(&repo_root(), path) {
+        Ok((old, new)) => {
+            say!(
+                "pinned API version {} ({}, sha256 {}) in {}; was {} ({})",
+                new.api_version,
+                new.path,
+                new.sha256,
+                pipeline::CONFIG_PATH,
+                old.api_version,
+                old.path
+            );
+            say!("run `cargo xtask codegen` to regenerate; it writes the API change report to generated/CHANGES.md");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn spec_check(path: &Path) -> ExitCode {
+    let doc = load::read(path, "the OpenAPI document").and_then(|bytes| load::parse(&bytes));
+    match doc {
+        Ok(doc) => {
+            let schemas = doc.components.as_ref().map_or(0, |c| c.schemas.len());
+            say!(
+                "{}: OpenAPI {}, API version {}, {} paths, {schemas} schemas",
+                path.display(),
+                doc.openapi,
+                doc.info.version,
+                doc.paths.paths.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn spec_diff(old: &Path, new: &Path, select: &[String], markdown: bool) -> ExitCode {
+    match pipeline::diff_documents(&repo_root(), old, new, select) {
+        Ok(report) => {
+            say_raw!("{}", if markdown { report.to_markdown() } else { report.to_text() });
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn fail(e: &stripe_codegen::Error) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::FAILURE
 }
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the repository root").to_path_buf()
 }
 
-fn codegen(options: pipeline::Options, check: bool) -> ExitCode {
+fn codegen(options: pipeline::Options, check: bool, timings: bool) -> ExitCode {
+    let started = Instant::now();
     let generated = match pipeline::generate(&repo_root(), &options) {
         Ok(generated) => generated,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return fail(&e),
     };
+    for warning in &generated.warnings {
+        eprintln!("warning: {warning}");
+    }
     let changes = match output::plan(&generated.files, &generated.out_dir) {
         Ok(changes) => changes,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return fail(&e),
     };
     let out = generated.out_dir.display();
     if check {
         if changes.is_empty() {
-            println!("{out} is up to date ({} files)", changes.unchanged);
+            say!("{out} is up to date ({} files)", changes.unchanged);
             return ExitCode::SUCCESS;
         }
         eprintln!("{out} is not what `cargo xtask codegen` generates; these files would change:");
@@ -73,10 +199,11 @@ fn codegen(options: pipeline::Options, check: bool) -> ExitCode {
         eprintln!("run `cargo xtask codegen` to update them");
         return ExitCode::FAILURE;
     }
+    let writing = Instant::now();
     if let Err(e) = output::apply(&generated.files, &generated.out_dir, &changes) {
-        eprintln!("error: {e}");
-        return ExitCode::FAILURE;
+        return fail(&e);
     }
+    let write = writing.elapsed();
     let (mut structs, mut enums, mut unions) = (0, 0, 0);
     for def in &generated.ir.types {
         match def.kind {
@@ -85,7 +212,7 @@ fn codegen(options: pipeline::Options, check: bool) -> ExitCode {
             TypeKind::Union(_) => unions += 1,
         }
     }
-    println!(
+    say!(
         "generated {} types ({structs} structs, {enums} enums, {unions} unions) for API version {} into {out}: \
          {} files written, {} removed, {} unchanged",
         generated.ir.types.len(),
@@ -95,7 +222,42 @@ fn codegen(options: pipeline::Options, check: bool) -> ExitCode {
         changes.unchanged,
     );
     for line in changes.lines() {
-        println!("  {line}");
+        say!("  {line}");
+    }
+    if let Some(report) = &generated.report {
+        say_raw!("\n{}", report.to_text());
+        say!("(also in {}/{})", generated.out_dir.display(), stripe_codegen::changes::FILE);
+    }
+    if timings {
+        print_timings(&generated.timings, write, started.elapsed());
     }
     ExitCode::SUCCESS
+}
+
+fn print_timings(t: &pipeline::Timings, write: Duration, total: Duration) {
+    let ms = |d: Duration| format!("{:>8.1} ms", d.as_secs_f64() * 1e3);
+    say!("timings:");
+    for (phase, d) in [
+        ("read", t.read),
+        ("parse", t.parse),
+        ("lower", t.lower),
+        ("emit", t.emit),
+        ("format", t.format),
+        ("report", t.report),
+        ("write", write),
+        ("total", total),
+    ] {
+        say!("  {phase:<7}{}", ms(d));
+    }
+    match peak_memory_kib() {
+        Some(kib) => say!("  peak memory {:.1} MiB (VmHWM)", kib as f64 / 1024.0),
+        None => say!("  peak memory: unknown (no /proc/self/status)"),
+    }
+}
+
+/// The peak resident set size of this process, from Linux's `/proc/self/status`.
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()
 }
