@@ -1,5 +1,7 @@
 //! `cargo xtask bench`: end-to-end generation against the floor of merely reading
-//! and parsing the same document, run the way users run them.
+//! and parsing the same document, run the way users run them: the bare serde parse
+//! into `openapiv3` types (`spec check --plain`), and the loader's parse with its
+//! checks against hostile input (`spec check`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,33 +18,46 @@ pub fn run(root: &Path, runs: usize) -> Result<(), String> {
         let json = scratch.join("spec3.json");
         convert_to_json(&yaml, &json)?;
         let binary = std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
-        say!("runs: {runs} per command, alternating; medians (min) of wall time; {}", yaml.display());
-        say!("{:<44} {:>18} {:>18} {:>7}", "", "floor: spec check", "codegen", "ratio");
+        say!("runs: {runs} per command, alternating; median (min) wall time in ms; {}", yaml.display());
+        say!("{:<36} {:>17} {:>17} {:>17} {:>7} {:>7}", "", "plain parse", "spec check", "codegen", "/plain", "/check");
         for (label, doc, pinned) in [("YAML (pinned)", &yaml, true), ("JSON copy", &json, false)] {
             for via_cargo in [true, false] {
-                let how = if via_cargo { "`cargo xtask ...`" } else { "target binary" };
-                let floor = |i: usize| {
-                    let _ = i;
-                    vec!["spec".into(), "check".into(), doc.display().to_string()]
+                let how = if via_cargo { "cargo xtask" } else { "binary" };
+                let check = |plain: bool| {
+                    move |_: usize| {
+                        let mut args = vec!["spec".into(), "check".into(), doc.display().to_string()];
+                        if plain {
+                            args.push("--plain".into());
+                        }
+                        args
+                    }
                 };
                 let codegen = |i: usize| {
                     let mut args: Vec<String> = vec!["codegen".into()];
                     if !pinned {
                         args.extend(["--spec".into(), doc.display().to_string()]);
                     }
-                    args.extend(["--out".into(), scratch.join(format!("out-{i}")).display().to_string()]);
+                    // A fresh directory per run, so that every run writes the whole crate
+                    // (and none sees another document's CHANGES.md and makes a report).
+                    let out = scratch.join(format!("out-{}-{}-{i}", if pinned { "yaml" } else { "json" }, via_cargo));
+                    args.extend(["--out".into(), out.display().to_string()]);
                     args
                 };
-                let (floors, codegens) = alternate(root, &binary, via_cargo, runs, &floor, &codegen)?;
-                let (f, c) = (median(&floors), median(&codegens));
+                let commands: [&dyn Fn(usize) -> Vec<String>; 3] = [&check(true), &check(false), &codegen];
+                let times = alternate(root, &binary, via_cargo, runs, &commands)?;
+                let [plain, checked, generated] = [0, 1, 2].map(|i| median(&times[i]));
+                let cell = |i: usize, median: Duration| {
+                    let min = times[i].iter().min().copied().unwrap_or(median);
+                    format!("{:>6.1} ({:>6.1})", ms(median), ms(min))
+                };
                 say!(
-                    "{:<44} {:>8.1} ms ({:>5.1}) {:>8.1} ms ({:>5.1}) {:>6.2}x",
+                    "{:<36} {:>17} {:>17} {:>17} {:>6.2}x {:>6.2}x",
                     format!("{label}, via {how}"),
-                    ms(f),
-                    ms(*floors.iter().min().unwrap_or(&f)),
-                    ms(c),
-                    ms(*codegens.iter().min().unwrap_or(&c)),
-                    c.as_secs_f64() / f.as_secs_f64()
+                    cell(0, plain),
+                    cell(1, checked),
+                    cell(2, generated),
+                    generated.as_secs_f64() / plain.as_secs_f64(),
+                    generated.as_secs_f64() / checked.as_secs_f64()
                 );
             }
         }
@@ -65,16 +80,15 @@ fn convert_to_json(yaml: &Path, json: &Path) -> Result<(), String> {
     std::fs::write(json, text).map_err(|e| format!("{}: {e}", json.display()))
 }
 
-/// Runs the floor and the codegen command one after the other, `runs` times
-/// (after one warm-up run each), and returns their wall times.
+/// Runs the commands one after the other, `runs` times (after one warm-up run
+/// each), and returns each one's wall times.
 fn alternate(
     root: &Path,
     binary: &PathBuf,
     via_cargo: bool,
     runs: usize,
-    floor: &dyn Fn(usize) -> Vec<String>,
-    codegen: &dyn Fn(usize) -> Vec<String>,
-) -> Result<(Vec<Duration>, Vec<Duration>), String> {
+    commands: &[&dyn Fn(usize) -> Vec<String>],
+) -> Result<Vec<Vec<Duration>>, String> {
     let time = |args: Vec<String>| -> Result<Duration, String> {
         let mut command = if via_cargo {
             let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
@@ -92,14 +106,16 @@ fn alternate(
         }
         Ok(elapsed)
     };
-    time(floor(usize::MAX))?;
-    time(codegen(usize::MAX))?;
-    let (mut floors, mut codegens) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
-    for i in 0..runs {
-        floors.push(time(floor(i))?);
-        codegens.push(time(codegen(i))?);
+    for command in commands {
+        time(command(usize::MAX))?;
     }
-    Ok((floors, codegens))
+    let mut times = vec![Vec::with_capacity(runs); commands.len()];
+    for i in 0..runs {
+        for (command, times) in commands.iter().zip(&mut times) {
+            times.push(time(command(i))?);
+        }
+    }
+    Ok(times)
 }
 
 fn median(times: &[Duration]) -> Duration {
