@@ -23,5 +23,6 @@ pub mod lower;
 pub mod names;
 pub mod output;
 pub mod pipeline;
+pub mod prune;
 
 pub use error::{Error, Location, Result};

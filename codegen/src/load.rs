@@ -99,6 +99,13 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Parses a document (JSON if it starts with `{`, YAML otherwise) and checks that
 /// it is an OpenAPI 3.0 document.
 pub fn parse(bytes: &[u8]) -> Result<OpenAPI> {
+    parse_pruned(bytes, &|_| {})
+}
+
+/// Parses a document as [`parse`] does, letting `prune` cut the plain tree down
+/// first (see [`crate::prune`]): what it removes is neither checked nor parsed into
+/// `openapiv3` types, which is most of the cost of a large document.
+pub fn parse_pruned(bytes: &[u8], prune: &dyn Fn(&mut Value)) -> Result<OpenAPI> {
     if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
         return Err(Error::at(
             "#",
@@ -117,16 +124,14 @@ pub fn parse(bytes: &[u8]) -> Result<OpenAPI> {
         Err(e) if e.location == Location::Pointer("#".into()) && declares_swagger(bytes, json) => Err(swagger()),
         other => other,
     };
-    let (tree, non_string_keys) = tree?;
+    let (mut tree, non_string_keys) = tree?;
+    prune(&mut tree);
     check_schemas(&tree, &non_string_keys)?;
+    // Then `openapiv3` reads the tree, not the text again (the tree keeps the
+    // document's key order: serde_json's `preserve_order`).
+    let parsed: std::result::Result<OpenAPI, Error> =
+        serde_path_to_error::deserialize(&tree).map_err(|e| parse_error(e.path(), &e.inner().to_string()));
     drop(tree);
-    let parsed: std::result::Result<OpenAPI, Error> = if json {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        serde_path_to_error::deserialize(&mut de).map_err(|e| parse_error(e.path(), &e.inner().to_string()))
-    } else {
-        let de = serde_yaml::Deserializer::from_slice(bytes);
-        serde_path_to_error::deserialize(de).map_err(|e| parse_error(e.path(), &e.inner().to_string()))
-    };
     let doc = match parsed {
         Ok(doc) => doc,
         // An OpenAPI 2.0 document has `swagger` where 3.x has `openapi`: say so.

@@ -98,7 +98,8 @@ pub fn generate(root: &Path, options: &Options) -> Result<Generated> {
     }
     timings.read = started.elapsed();
     let started = Instant::now();
-    let doc = load::parse(&bytes)?;
+    let policy = policy(&config, options);
+    let doc = load::parse_pruned(&bytes, &|tree| crate::prune::prune(tree, &policy.select))?;
     drop(bytes);
     timings.parse = started.elapsed();
     if pinned && doc.info.version != config.spec.api_version {
@@ -107,7 +108,6 @@ pub fn generate(root: &Path, options: &Options) -> Result<Generated> {
             format!("is `{}`, but {CONFIG_PATH} pins API version `{}`", doc.info.version, config.spec.api_version),
         ));
     }
-    let policy = policy(&config, options);
 
     let default_out = root.join("generated");
     let out_dir = options.out.clone().unwrap_or_else(|| default_out.clone());

@@ -50,11 +50,20 @@ fn check_bytes_untimed(bytes: &[u8]) -> Result<(), TestCaseError> {
         Ok(doc) => doc,
         Err(e) => return check_error(&e),
     };
+    let options =
+        CrateOptions { name: "fuzzed".into(), version: "0.0.0".into(), runtime_path: "x".into(), standalone: true };
     for select in [&["*"][..], &["identity.*", "nothing"][..]] {
-        let options =
-            CrateOptions { name: "fuzzed".into(), version: "0.0.0".into(), runtime_path: "x".into(), standalone: true };
         if let Err(e) = pipeline::generate_document(&doc, &Policy::select(select), &options) {
             check_error(&e)?;
+        }
+    }
+    // As `cargo xtask codegen` reads it: pruned to the selection first.
+    for select in [&["*"][..], &["widget", "gadget", "customer"][..]] {
+        let policy = Policy::select(select);
+        let pruned = load::parse_pruned(bytes, &|tree| stripe_codegen::prune::prune(tree, &policy.select));
+        match pruned.and_then(|doc| pipeline::generate_document(&doc, &policy, &options)) {
+            Ok(_) => {}
+            Err(e) => check_error(&e)?,
         }
     }
     Ok(())

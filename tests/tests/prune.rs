@@ -1,0 +1,76 @@
+//! Pruning the document to the selection before parsing it (what `cargo xtask
+//! codegen` does) gives exactly the IR of lowering the whole document.
+
+use std::path::Path;
+
+use stripe_codegen::{load, lower, prune};
+
+#[test]
+fn pruned_and_whole_documents_lower_to_the_same_ir() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    for version in ["2023-08-16", "2022-11-15"] {
+        let path = root.join(format!("../shared/stripe-openapi/{version}/spec3.yaml"));
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let whole = load::parse(&bytes).unwrap();
+        for select in [
+            &["identity.*"][..],
+            &["tax.*"],
+            &["customer"],
+            &["checkout.session", "invoice"],
+            &["issuing.*", "treasury.*"],
+            &["subscription_schedule", "test_helpers.test_clock"],
+        ] {
+            let policy = lower::Policy::select(select);
+            let pruned = load::parse_pruned(&bytes, &|tree| prune::prune(tree, &policy.select)).unwrap();
+            let expected = lower::lower(&whole, &policy);
+            let actual = lower::lower(&pruned, &policy);
+            if let Err(e) = &expected {
+                // Nothing selected (no `tax.*` in 2022): the same error, from the whole document.
+                assert_eq!(actual.as_ref().unwrap_err(), e, "{version} {select:?}");
+                continue;
+            }
+            assert!(
+                pruned.components.as_ref().unwrap().schemas.len() < whole.components.as_ref().unwrap().schemas.len(),
+                "{version} {select:?}: nothing was pruned"
+            );
+            let (expected, actual) = (expected.unwrap(), actual.unwrap());
+            assert!(!expected.types.is_empty(), "{version} {select:?}");
+            assert!(expected == actual, "{version} {select:?}: pruning changed the IR");
+        }
+    }
+}
+
+#[test]
+fn without_a_selected_resource_nothing_is_pruned() {
+    let mut tree = serde_json::json!({
+        "paths": {"/v1/a": {}},
+        "components": {"schemas": {"a": {"x-resourceId": "a"}, "b": {}}}
+    });
+    let before = tree.clone();
+    prune::prune(&mut tree, &["nothing".to_string()]);
+    assert_eq!(tree, before);
+    // An escaped name could be misread: pruning gives up rather than guess.
+    let mut tree = serde_json::json!({
+        "paths": {"/v1/a/x": {"get": {"$ref": "#/components/schemas/a~1b"}}},
+        "components": {"schemas": {"a": {"x-resourceId": "a"}, "a/b": {}, "c": {}}}
+    });
+    let before = tree.clone();
+    prune::prune(&mut tree, &["a".to_string()]);
+    assert_eq!(tree, before);
+    // Otherwise only the selection's paths and schemas stay.
+    let mut tree = serde_json::json!({
+        "paths": {
+            "/v1/as": {"get": {"$ref": "#/components/schemas/a"}},
+            "/v1/as/{id}/deleted": {"delete": {"$ref": "#/components/schemas/deleted"}},
+            "/v1/cs": {"get": {"$ref": "#/components/schemas/c"}}
+        },
+        "components": {"schemas": {
+            "a": {"x-resourceId": "a", "properties": {"b": {"$ref": "#/components/schemas/b"}}},
+            "b": {}, "c": {"x-resourceId": "c"}, "deleted": {}
+        }}
+    });
+    prune::prune(&mut tree, &["a".to_string()]);
+    let keys = |pointer: &str| tree.pointer(pointer).unwrap().as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys("/paths"), ["/v1/as", "/v1/as/{id}/deleted"]);
+    assert_eq!(keys("/components/schemas"), ["a", "b", "deleted"]);
+}
