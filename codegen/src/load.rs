@@ -125,6 +125,12 @@ pub fn parse_pruned(bytes: &[u8], prune: &dyn Fn(&mut Value)) -> Result<OpenAPI>
         other => other,
     };
     let (mut tree, non_string_keys) = tree?;
+    if tree.is_null() {
+        return Err(Error::at(
+            "#",
+            "not a valid OpenAPI 3.0 document: missing field `openapi` (the document is empty)",
+        ));
+    }
     prune(&mut tree);
     check_schemas(&tree, &non_string_keys)?;
     // Then `openapiv3` reads the tree, not the text again (the tree keeps the

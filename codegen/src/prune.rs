@@ -8,6 +8,8 @@
 //!   refers (by `$ref`) to a selected resource schema or to a schema that itself
 //!   refers to one (a list wrapper): a superset of the operations lowering assigns
 //!   to the selection, including those it assigns by path prefix;
+//! - every path with a `$ref` to anything but a component schema (a response, a
+//!   parameter): what it names cannot be judged here, so lowering judges it;
 //! - every component schema reachable by `$ref` from the selected resources and the
 //!   kept paths;
 //! - everything else of the document (`info`, other components...).
@@ -57,7 +59,7 @@ fn plan(tree: &Value, select: &[String]) -> Option<Plan> {
     }
     let mut refers: HashSet<&str> = selected.clone();
     for (name, schema) in schemas {
-        if refs(schema)?.iter().any(|r| selected.contains(r.as_str())) {
+        if refs(schema)?.0.iter().any(|r| selected.contains(r.as_str())) {
             refers.insert(name);
         }
     }
@@ -66,18 +68,18 @@ fn plan(tree: &Value, select: &[String]) -> Option<Plan> {
         _ => return None,
     };
     let mut prefixes: HashSet<(&str, &str)> = HashSet::new();
-    let mut path_refs: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut path_refs: Vec<(&str, Vec<String>, bool)> = Vec::new();
     for (path, item) in paths {
-        let item_refs = refs(item)?;
+        let (item_refs, other_refs) = refs(item)?;
         if item_refs.iter().any(|r| refers.contains(r.as_str())) {
             prefixes.insert(first_two(path)?);
         }
-        path_refs.push((path, item_refs));
+        path_refs.push((path, item_refs, other_refs));
     }
     let mut kept_paths = HashSet::new();
     let mut queue: VecDeque<String> = selected.iter().map(|s| s.to_string()).collect();
-    for (path, item_refs) in path_refs {
-        if first_two(path).is_some_and(|prefix| prefixes.contains(&prefix)) {
+    for (path, item_refs, other_refs) in path_refs {
+        if other_refs || first_two(path).is_some_and(|prefix| prefixes.contains(&prefix)) {
             kept_paths.insert(path.to_owned());
             queue.extend(item_refs);
         }
@@ -88,7 +90,7 @@ fn plan(tree: &Value, select: &[String]) -> Option<Plan> {
             continue;
         }
         if let Some(schema) = schemas.get(&name) {
-            queue.extend(refs(schema)?);
+            queue.extend(refs(schema)?.0);
         }
         kept_schemas.insert(name);
     }
@@ -101,24 +103,22 @@ fn first_two(path: &str) -> Option<(&str, &str)> {
     Some((segments.next()?, segments.next()?))
 }
 
-/// The component schema names `value` refers to, or `None` if a name is escaped
-/// (and so might be misread here).
-fn refs(value: &Value) -> Option<Vec<String>> {
+/// The component schema names `value` refers to, and whether it has `$ref`s to
+/// anything else; `None` if a name is escaped (and so might be misread here).
+fn refs(value: &Value) -> Option<(Vec<String>, bool)> {
     let mut out = Vec::new();
+    let mut other = false;
     let mut stack = vec![value];
     while let Some(value) = stack.pop() {
         match value {
             Value::Object(map) => {
                 for (key, child) in map {
                     match (key.as_str(), child) {
-                        ("$ref", Value::String(reference)) => {
-                            if let Some(name) = reference.strip_prefix(SCHEMA_REF) {
-                                if name.contains(['~', '%', '/']) {
-                                    return None;
-                                }
-                                out.push(name.to_owned());
-                            }
-                        }
+                        ("$ref", Value::String(reference)) => match reference.strip_prefix(SCHEMA_REF) {
+                            Some(name) if name.contains(['~', '%', '/']) => return None,
+                            Some(name) => out.push(name.to_owned()),
+                            None => other = true,
+                        },
                         _ => stack.push(child),
                     }
                 }
@@ -127,5 +127,5 @@ fn refs(value: &Value) -> Option<Vec<String>> {
             _ => {}
         }
     }
-    Some(out)
+    Some((out, other))
 }

@@ -62,7 +62,8 @@ fn without_a_selected_resource_nothing_is_pruned() {
         "paths": {
             "/v1/as": {"get": {"$ref": "#/components/schemas/a"}},
             "/v1/as/{id}/deleted": {"delete": {"$ref": "#/components/schemas/deleted"}},
-            "/v1/cs": {"get": {"$ref": "#/components/schemas/c"}}
+            "/v1/cs": {"get": {"$ref": "#/components/schemas/c"}},
+            "/v1/ds": {"get": {"responses": {"200": {"$ref": "#/components/responses/d"}}}}
         },
         "components": {"schemas": {
             "a": {"x-resourceId": "a", "properties": {"b": {"$ref": "#/components/schemas/b"}}},
@@ -71,6 +72,7 @@ fn without_a_selected_resource_nothing_is_pruned() {
     });
     prune::prune(&mut tree, &["a".to_string()]);
     let keys = |pointer: &str| tree.pointer(pointer).unwrap().as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-    assert_eq!(keys("/paths"), ["/v1/as", "/v1/as/{id}/deleted"]);
+    // `/v1/ds` refers to a response, which lowering must see to judge.
+    assert_eq!(keys("/paths"), ["/v1/as", "/v1/as/{id}/deleted", "/v1/ds"]);
     assert_eq!(keys("/components/schemas"), ["a", "b", "deleted"]);
 }
