@@ -34,6 +34,15 @@ impl Error {
     pub fn file(path: impl fmt::Display, reason: impl Into<String>) -> Self {
         Error { location: Location::File(path.to_string()), reason: reason.into() }
     }
+
+    /// The error with a pointer located in the document at `path` (for commands
+    /// that read more than one document): `path: #/pointer: reason`.
+    pub fn in_file(self, path: impl fmt::Display) -> Self {
+        match self.location {
+            Location::Pointer(pointer) => Error::file(path, format!("{pointer}: {}", self.reason)),
+            Location::File(_) => self,
+        }
+    }
 }
 
 impl fmt::Display for Location {

@@ -99,7 +99,7 @@ pub fn generate(root: &Path, options: &Options) -> Result<Generated> {
     timings.read = started.elapsed();
     let started = Instant::now();
     let policy = policy(&config, options);
-    let doc = load::parse_pruned(&bytes, &|tree| crate::prune::prune(tree, &policy.select))?;
+    let doc = parse_selected(&bytes, &policy)?;
     drop(bytes);
     timings.parse = started.elapsed();
     if pinned && doc.info.version != config.spec.api_version {
@@ -170,14 +170,7 @@ fn changes_file(
         return (changes::render(source, body), None, Vec::new());
     }
     let path = resolve(root, &previous.path);
-    let old_ir = (|| {
-        let bytes = load::read(&path, "the previous OpenAPI document")?;
-        let sha256 = load::sha256_hex(&bytes);
-        if sha256 != previous.sha256 {
-            return Err(Error::file(path.display(), format!("its sha256 is now {sha256}")));
-        }
-        lower::lower(&load::parse(&bytes)?, policy)
-    })();
+    let old_ir = lower_file(&path, "the previous OpenAPI document", Some(&previous.sha256), policy).map(|(ir, _)| ir);
     match old_ir {
         Ok(old_ir) => {
             let report = Report {
@@ -209,19 +202,33 @@ fn resolve(root: &Path, path: &str) -> PathBuf {
     }
 }
 
+/// Parses a document pruned to what lowering `policy`'s selection reads (see
+/// [`crate::prune`]): the same IR as the whole document, at a fraction of the cost.
+fn parse_selected(bytes: &[u8], policy: &lower::Policy) -> Result<openapiv3::OpenAPI> {
+    load::parse_pruned(bytes, &|tree| crate::prune::prune(tree, &policy.select))
+}
+
+/// Reads (checking its sha256 against `expected`, if given), parses and lowers the
+/// document at `path`; errors in it name the file. Returns the IR and the sha256.
+fn lower_file(path: &Path, what: &str, expected: Option<&str>, policy: &lower::Policy) -> Result<(Ir, String)> {
+    let bytes = load::read(path, what)?;
+    let sha256 = load::sha256_hex(&bytes);
+    if expected.is_some_and(|expected| expected != sha256) {
+        return Err(Error::file(path.display(), format!("its sha256 is now {sha256}")));
+    }
+    let ir = parse_selected(&bytes, policy)
+        .and_then(|doc| lower::lower(&doc, policy))
+        .map_err(|e| e.in_file(path.display()))?;
+    Ok((ir, sha256))
+}
+
 /// The API change report between two documents, as `cargo xtask spec diff` shows
 /// it: both are lowered with the configured policy (or the given selection).
 pub fn diff_documents(root: &Path, old: &Path, new: &Path, select: &[String]) -> Result<Report> {
     let config = Config::load(&root.join(CONFIG_PATH))?;
     let policy = policy(&config, &Options { select: select.to_vec(), ..Options::default() });
     let side = |path: &Path| -> Result<(Ir, Side)> {
-        let in_file = |e: Error| match e.location {
-            crate::Location::Pointer(pointer) => Error::file(path.display(), format!("{pointer}: {}", e.reason)),
-            crate::Location::File(_) => e,
-        };
-        let bytes = load::read(path, "the OpenAPI document")?;
-        let sha256 = load::sha256_hex(&bytes);
-        let ir = load::parse(&bytes).and_then(|doc| lower::lower(&doc, &policy)).map_err(in_file)?;
+        let (ir, sha256) = lower_file(path, "the OpenAPI document", None, &policy)?;
         let side = Side { api_version: ir.api_version.clone(), sha256 };
         Ok((ir, side))
     };
@@ -238,10 +245,7 @@ pub fn pin(root: &Path, path: &Path) -> Result<(Pin, Pin)> {
     let config_path = root.join(CONFIG_PATH);
     let config = Config::load(&config_path)?;
     let bytes = load::read(path, "the OpenAPI document")?;
-    let doc = load::parse(&bytes).map_err(|e| match e.location {
-        crate::Location::Pointer(pointer) => Error::file(path.display(), format!("{pointer}: {}", e.reason)),
-        crate::Location::File(_) => e,
-    })?;
+    let doc = load::parse(&bytes).map_err(|e| e.in_file(path.display()))?;
     let new = Pin {
         path: relative_to(&absolute(root), &absolute(path)),
         api_version: doc.info.version.clone(),

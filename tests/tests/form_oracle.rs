@@ -7,6 +7,9 @@
 //! encoding must equal the SDK's query string or body byte for byte. Every case
 //! in the file must have a Rust twin, and every twin a case.
 
+#[path = "common/identity_params.rs"]
+mod identity_params;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -16,8 +19,7 @@ use stripe_api::identity::verification_report as report;
 use stripe_api::identity::verification_session::{
     CancelParams, CreateParams, CreateParamsOptions, CreateParamsOptionsDocument,
     CreateParamsOptionsDocumentAllowedTypes as AllowedTypes, CreateParamsType, ListParams, ListParamsStatus,
-    RedactParams, RetrieveParams, UpdateParams, UpdateParamsOptions, UpdateParamsOptionsDocument,
-    UpdateParamsOptionsDocumentAllowedTypes as UpdateAllowedTypes, UpdateParamsType,
+    RedactParams, RetrieveParams, UpdateParams, UpdateParamsOptions,
 };
 use stripe_codegen::ir::{HttpMethod, Ir, ParamsIn};
 use stripe_codegen::pipeline;
@@ -165,28 +167,7 @@ fn rust_cases() -> Vec<(&'static str, String)> {
             ])),
         ),
         ("vs_create_metadata_empty_value", encode(&doc_type().metadata([("k", "")]))),
-        (
-            "vs_update_all_fields",
-            encode(
-                &UpdateParams::new()
-                    .expand(["last_error", "last_verification_report"])
-                    .metadata([("order_id", "ord_43"), ("user_id", "usr_8")])
-                    .options(
-                        UpdateParamsOptions::new().document(
-                            UpdateParamsOptionsDocument::new()
-                                .allowed_types([
-                                    UpdateAllowedTypes::IdCard,
-                                    UpdateAllowedTypes::Passport,
-                                    UpdateAllowedTypes::DrivingLicense,
-                                ])
-                                .require_id_number(false)
-                                .require_live_capture(true)
-                                .require_matching_selfie(false),
-                        ),
-                    )
-                    .type_(UpdateParamsType::IdNumber),
-            ),
-        ),
+        ("vs_update_all_fields", encode(&identity_params::update_all_fields())),
         (
             "vs_update_clear_options_document",
             encode(&UpdateParams::new().options(UpdateParamsOptions::new().clear_document())),

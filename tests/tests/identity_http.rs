@@ -15,6 +15,9 @@ mod support;
 #[allow(dead_code)]
 mod example;
 
+#[path = "common/identity_params.rs"]
+mod identity_params;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
@@ -24,8 +27,7 @@ use stripe_api::identity::verification_report::{self as vr, VerificationReport};
 use stripe_api::identity::verification_session::{
     self as vs, CancelParams, CreateParams, CreateParamsOptions, CreateParamsOptionsDocument,
     CreateParamsOptionsDocumentAllowedTypes as AllowedTypes, CreateParamsType, ListParams, ListParamsStatus,
-    RedactParams, RetrieveParams, UpdateParams, UpdateParamsOptions, UpdateParamsOptionsDocument,
-    UpdateParamsOptionsDocumentAllowedTypes as UpdateAllowedTypes, UpdateParamsType, VerificationSession,
+    RedactParams, RetrieveParams, UpdateParams, UpdateParamsOptions, VerificationSession,
 };
 use stripe_api::{Client, Error, Expandable, List, RequestOptions, Timestamp};
 use stripe_runtime::RangeBounds;
@@ -389,23 +391,7 @@ async fn update_posts_every_field_and_decodes_the_session() {
         "metadata": { "order_id": "ord_43", "user_id": "usr_8" },
     })))])
     .await;
-    let params = UpdateParams::new()
-        .expand(["last_error", "last_verification_report"])
-        .metadata([("order_id", "ord_43"), ("user_id", "usr_8")])
-        .options(
-            UpdateParamsOptions::new().document(
-                UpdateParamsOptionsDocument::new()
-                    .allowed_types([
-                        UpdateAllowedTypes::IdCard,
-                        UpdateAllowedTypes::Passport,
-                        UpdateAllowedTypes::DrivingLicense,
-                    ])
-                    .require_id_number(false)
-                    .require_live_capture(true)
-                    .require_matching_selfie(false),
-            ),
-        )
-        .type_(UpdateParamsType::IdNumber);
+    let params = identity_params::update_all_fields();
 
     let session = VerificationSession::update("vs_123", &params).send(&client(&server)).await.unwrap();
 
