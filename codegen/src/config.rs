@@ -28,6 +28,30 @@ pub struct Config {
     /// `METHOD.FIELD.PATH` patterns (`update.metadata`, `*.metadata`).
     #[serde(default)]
     pub clearable: Vec<String>,
+    /// Properties given a more precise type than the document's, keyed by the JSON
+    /// pointer of the property (`#/components/schemas/event/properties/type`).
+    #[serde(default)]
+    pub refine: BTreeMap<String, Refinement>,
+}
+
+/// A more precise type for one property than the document gives it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Refinement {
+    /// The Rust name of the new type.
+    pub name: String,
+    /// Makes the property a string enum of the values of the string schema at this
+    /// JSON pointer (`#/paths/...` or `#/components/schemas/...`), which must have `enum`.
+    #[serde(default)]
+    pub values_of: Option<String>,
+    /// Values of `values_of` to leave out (patterns such as `*`).
+    #[serde(default)]
+    pub skip: Vec<String>,
+    /// Makes the property a union of every selected resource that has a constant
+    /// `object` value, chosen by that value (the resource whose property it is
+    /// excepted).
+    #[serde(default)]
+    pub any_selected_resource: bool,
 }
 
 /// The pinned document.
@@ -70,6 +94,19 @@ impl Config {
             && config.spec.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         if !sha_ok {
             return Err("`spec.sha256` must be 64 lowercase hex digits".into());
+        }
+        for (pointer, refinement) in &config.refine {
+            if !pointer.starts_with("#/components/schemas/") || !pointer.contains("/properties/") {
+                return Err(format!(
+                    "`refine` key `{pointer}` must be the JSON pointer of a property \
+                     (`#/components/schemas/NAME/properties/FIELD`)"
+                ));
+            }
+            if refinement.values_of.is_some() == refinement.any_selected_resource {
+                return Err(format!(
+                    "`refine.{pointer}` must have exactly one of `values_of` and `any_selected_resource: true`"
+                ));
+            }
         }
         Ok(config)
     }
@@ -189,5 +226,13 @@ mod tests {
         assert_eq!(Config::parse(bad).unwrap_err(), "`spec.sha256` must be 64 lowercase hex digits");
         let none = bad.replace("[a]", "[]");
         assert_eq!(Config::parse(&none).unwrap_err(), "`select` must name at least one resource pattern");
+        let good = bad.replace("abc", &"a".repeat(64));
+        let both = format!("{good}refine: {{'#/components/schemas/e/properties/t': {{name: T, values_of: '#/x', any_selected_resource: true}}}}\n");
+        assert_eq!(
+            Config::parse(&both).unwrap_err(),
+            "`refine.#/components/schemas/e/properties/t` must have exactly one of `values_of` and `any_selected_resource: true`"
+        );
+        let not_a_property = format!("{good}refine: {{'#/paths/x': {{name: T, any_selected_resource: true}}}}\n");
+        assert!(Config::parse(&not_a_property).unwrap_err().starts_with("`refine` key `#/paths/x` must be"));
     }
 }

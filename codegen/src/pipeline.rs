@@ -75,8 +75,8 @@ pub fn generate(root: &Path, options: &Options) -> Result<Generated> {
             return Err(Error::file(
                 path.display(),
                 format!(
-                    "the pinned OpenAPI document is missing: get spec3.yaml of API version {} from the \
-                     `stripe/openapi` repository and put it at `{}` (relative to the repository root), \
+                    "the pinned OpenAPI document is missing: get the document (spec3.json or spec3.yaml) of API \
+                     version {} from the `stripe/openapi` repository and put it at `{}` (relative to the repository root), \
                      or pass another document with `--spec PATH` ({})",
                     config.spec.api_version, config.spec.path, e.reason
                 ),
@@ -149,6 +149,7 @@ fn policy(config: &Config, options: &Options) -> lower::Policy {
         select: if options.select.is_empty() { config.select.clone() } else { options.select.clone() },
         rename: config.rename.clone(),
         clearable: config.clearable.clone(),
+        refine: config.refine.clone(),
     }
 }
 
@@ -205,7 +206,7 @@ fn resolve(root: &Path, path: &str) -> PathBuf {
 /// Parses a document pruned to what lowering `policy`'s selection reads (see
 /// [`crate::prune`]): the same IR as the whole document, at a fraction of the cost.
 fn parse_selected(bytes: &[u8], policy: &lower::Policy) -> Result<openapiv3::OpenAPI> {
-    load::parse_pruned(bytes, &|tree| crate::prune::prune(tree, &policy.select))
+    load::parse_pruned(bytes, &|tree| crate::prune::prune(tree, &policy.select, &policy.kept_paths()))
 }
 
 /// Reads (checking its sha256 against `expected`, if given), parses and lowers the

@@ -10,6 +10,7 @@
 //!   to the selection, including those it assigns by path prefix;
 //! - every path with a `$ref` to anything but a component schema (a response, a
 //!   parameter): what it names cannot be judged here, so lowering judges it;
+//! - the paths the policy reads values from (`refine` entries' `values_of`);
 //! - every component schema reachable by `$ref` from the selected resources and the
 //!   kept paths;
 //! - everything else of the document (`info`, other components...).
@@ -27,9 +28,10 @@ use crate::config::pattern_matches;
 
 const SCHEMA_REF: &str = "#/components/schemas/";
 
-/// Cuts `tree` down to what lowering the resources matching `select` reads.
-pub fn prune(tree: &mut Value, select: &[String]) {
-    let Some(plan) = plan(tree, select) else { return };
+/// Cuts `tree` down to what lowering the resources matching `select` reads; the
+/// paths in `keep` (`/v1/webhook_endpoints`) are kept whatever they refer to.
+pub fn prune(tree: &mut Value, select: &[String], keep: &[String]) {
+    let Some(plan) = plan(tree, select, keep) else { return };
     if let Some(Value::Object(paths)) = tree.get_mut("paths") {
         paths.retain(|path, _| plan.paths.contains(path));
     }
@@ -44,7 +46,7 @@ struct Plan {
     schemas: HashSet<String>,
 }
 
-fn plan(tree: &Value, select: &[String]) -> Option<Plan> {
+fn plan(tree: &Value, select: &[String], keep: &[String]) -> Option<Plan> {
     let schemas = tree.pointer("/components/schemas")?.as_object()?;
     let selected: HashSet<&str> = schemas
         .iter()
@@ -79,7 +81,8 @@ fn plan(tree: &Value, select: &[String]) -> Option<Plan> {
     let mut kept_paths = HashSet::new();
     let mut queue: VecDeque<String> = selected.iter().map(|s| s.to_string()).collect();
     for (path, item_refs, other_refs) in path_refs {
-        if other_refs || first_two(path).is_some_and(|prefix| prefixes.contains(&prefix)) {
+        let wanted = keep.iter().any(|k| k == path);
+        if wanted || other_refs || first_two(path).is_some_and(|prefix| prefixes.contains(&prefix)) {
             kept_paths.insert(path.to_owned());
             queue.extend(item_refs);
         }

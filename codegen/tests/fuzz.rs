@@ -60,7 +60,8 @@ fn check_bytes_untimed(bytes: &[u8]) -> Result<(), TestCaseError> {
     // As `cargo xtask codegen` reads it: pruned to the selection first.
     for select in [&["*"][..], &["widget", "gadget", "customer"][..]] {
         let policy = Policy::select(select);
-        let pruned = load::parse_pruned(bytes, &|tree| stripe_codegen::prune::prune(tree, &policy.select));
+        let pruned =
+            load::parse_pruned(bytes, &|tree| stripe_codegen::prune::prune(tree, &policy.select, &policy.kept_paths()));
         match pruned.and_then(|doc| pipeline::generate_document(&doc, &policy, &options)) {
             Ok(_) => {}
             Err(e) => check_error(&e)?,

@@ -161,3 +161,35 @@ fn range_filters_and_clear_markers_in_params() {
         ]
     );
 }
+
+/// Lowers `schemas` with one `refine` entry for `#/components/schemas/a/properties/b`.
+fn lower_refined(schemas: &str, refinement: &str) -> Result<stripe_codegen::ir::Ir, String> {
+    let doc = load::parse(doc(schemas).as_bytes()).unwrap();
+    let mut policy = lower::Policy::select(&["*"]);
+    let entry = format!("\"#/components/schemas/a/properties/b\": {refinement}");
+    policy.refine = serde_yaml::from_str(&entry).unwrap();
+    lower::lower(&doc, &policy).map_err(|e| e.to_string())
+}
+
+#[test]
+fn refine_values_of_must_point_at_a_string_enum() {
+    let schemas = format!("{RESOURCE}        b: {{type: string}}\n    c: {{type: string, enum: [x, y, '*']}}\n");
+    let nowhere = "{name: B, values_of: '#/components/schemas/nope'}";
+    assert_eq!(
+        lower_refined(&schemas, nowhere).unwrap_err(),
+        "#/components/schemas/nope: nothing here: `values_of` (spec/codegen.yaml `refine`) must point at a string \
+         schema with `enum` in `#/paths` or `#/components/schemas`"
+    );
+    let not_enum = "{name: B, values_of: '#/components/schemas/a'}";
+    assert!(lower_refined(&schemas, not_enum).unwrap_err().starts_with("#/components/schemas/a: `values_of`"));
+    let all_skipped = "{name: B, values_of: '#/components/schemas/c', skip: [x, y, '*']}";
+    assert_eq!(
+        lower_refined(&schemas, all_skipped).unwrap_err(),
+        "#/components/schemas/c: `values_of` (spec/codegen.yaml `refine`): no values left"
+    );
+    // And when it does, the property is that enum, under the configured name.
+    let ir = lower_refined(&schemas, "{name: Letter, values_of: '#/components/schemas/c', skip: ['*']}").unwrap();
+    let letter = ir.types.iter().find(|t| t.name == "Letter").expect("the refined enum");
+    let TypeKind::Enum(e) = &letter.kind else { panic!("{letter:?}") };
+    assert_eq!(e.variants.iter().map(|v| v.wire.as_str()).collect::<Vec<_>>(), ["x", "y"]);
+}

@@ -52,6 +52,15 @@
 //! `application/x-www-form-urlencoded` query strings and bodies, [`Clearable`]
 //! params unset a field with Stripe's empty-value convention, and [`RangeQuery`]
 //! (with [`RangeBounds`]) expresses range filters such as `created[gte]=...`.
+//!
+//! # Webhooks
+//!
+//! [`webhook::construct_event`] checks the `Stripe-Signature` header of a webhook
+//! request against its raw body (HMAC-SHA256 with the endpoint secret, any `v1`
+//! signature, a timestamp within a tolerance of 5 minutes, as Stripe's SDKs do)
+//! and decodes the body as an event; [`webhook::Webhook`] sets the tolerance
+//! and the current time, and [`webhook::generate_test_header`] signs payloads
+//! for tests.
 
 #![warn(missing_docs)]
 
@@ -60,7 +69,9 @@ mod expandable;
 pub mod form;
 mod list;
 mod params;
+mod tagged;
 mod timestamp;
+pub mod webhook;
 mod wire_enum;
 
 pub use client::{
@@ -75,4 +86,6 @@ pub use timestamp::Timestamp;
 #[doc(hidden)]
 pub mod __private {
     pub use serde;
+
+    pub use crate::tagged::decode_tagged;
 }

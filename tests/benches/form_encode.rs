@@ -15,7 +15,8 @@ use stripe_api::identity::verification_session::{
 /// Every field set: two expansions, three metadata keys, every document option.
 fn full_create_params() -> CreateParams {
     use CreateParamsOptionsDocumentAllowedTypes::{DrivingLicense, IdCard, Passport};
-    CreateParams::new(CreateParamsType::Document)
+    CreateParams::new()
+        .type_(CreateParamsType::Document)
         .expand(["last_verification_report", "verified_outputs.dob"])
         .metadata([("order_id", "ord_42"), ("user_id", "usr_7"), ("note", "vérifié & approuvé")])
         .options(

@@ -55,7 +55,7 @@ fn step(step: &'static str) -> impl FnOnce(stripe_api::Error) -> Box<dyn Error> 
 
 /// The four calls: create, retrieve, list, cancel; prints what came back.
 pub async fn run(client: &Client) -> Result<(), Box<dyn Error>> {
-    let params = CreateParams::new(CreateParamsType::Document)
+    let params = CreateParams::new()
         .metadata([("example", "stripe-api identity")])
         .options(
             CreateParamsOptions::new().document(
@@ -64,17 +64,18 @@ pub async fn run(client: &Client) -> Result<(), Box<dyn Error>> {
                     .require_matching_selfie(true),
             ),
         )
-        .return_url("https://example.com/verified");
+        .return_url("https://example.com/verified")
+        .type_(CreateParamsType::Document);
     let created =
         VerificationSession::create(&params).send(client).await.map_err(step("create a VerificationSession"))?;
-    println!("created   {} (status {}, type {})", created.id, created.status, or_none(created.type_.as_ref()));
+    println!("created   {} (status {}, type {})", created.id, created.status, created.type_);
     println!("          url: {}", or_none(created.url.as_ref()));
 
     let retrieved = VerificationSession::retrieve(&created.id, &RetrieveParams::new())
         .send(client)
         .await
         .map_err(step("retrieve the VerificationSession"))?;
-    println!("retrieved {} (status {}, type {})", retrieved.id, retrieved.status, or_none(retrieved.type_.as_ref()));
+    println!("retrieved {} (status {}, type {})", retrieved.id, retrieved.status, retrieved.type_);
 
     let page = VerificationSession::list(&ListParams::new().limit(3))
         .send(client)

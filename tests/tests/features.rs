@@ -1,5 +1,6 @@
 //! Feature specs: small hand-written OpenAPI documents in `tests/specs/`, one per
-//! feature of the generator. Each one's output is an insta snapshot, and each one
+//! feature of the generator (with its `refine` policy in `NAME.refine.yaml` when it
+//! has one). Each one's output is an insta snapshot, and each one
 //! (plus `--select 'tax.*'` on the pinned document) is written as a standalone
 //! crate and built, so every snapshot is known to compile.
 
@@ -12,6 +13,7 @@ use stripe_codegen::{load, output, pipeline};
 
 const FEATURES: &[&str] = &[
     "enums",
+    "events",
     "expandable",
     "maps",
     "names",
@@ -36,8 +38,12 @@ fn generate_feature(name: &str, runtime_path: &str) -> Files {
         runtime_path: runtime_path.into(),
         standalone: true,
     };
-    let (_, files) =
-        pipeline::generate_document(&doc, &Policy::select(&["*"]), &options).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut policy = Policy::select(&["*"]);
+    let refine = repo_root().join("tests/specs").join(format!("{name}.refine.yaml"));
+    if refine.exists() {
+        policy.refine = serde_yaml::from_slice(&std::fs::read(&refine).unwrap()).unwrap();
+    }
+    let (_, files) = pipeline::generate_document(&doc, &policy, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
     files
 }
 

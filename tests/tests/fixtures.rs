@@ -1,6 +1,8 @@
-//! Decodes Stripe's published example objects (`fixtures3.json`) into the generated
-//! Identity types and checks the values, the round trip through serde, which keys of
-//! newer API versions are ignored, forward-compatible enums and expanded fields.
+//! Decodes Stripe's published example objects (`fixtures3.json`) of four API versions
+//! (2022-11-15, 2023-08-16, 2024-04-10 and 2026-07) into the generated Identity and
+//! event types and checks the values, the round trip through serde, which keys of
+//! newer API versions are ignored, forward-compatible enums, expanded fields and the
+//! typed objects that events carry.
 //!
 //! The fixture files are read at test time from the `shared/` checkout that sits
 //! beside this repository; they are never copied into it.
@@ -11,6 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
+use stripe_api::event::{Event, EventObject, EventType};
 use stripe_api::identity::verification_report as vr;
 use stripe_api::identity::verification_session as vs;
 use stripe_api::identity::{VerificationReport, VerificationSession};
@@ -19,11 +22,13 @@ use stripe_api::Expandable;
 
 const V2022: &str = "2022-11-15";
 const V2023: &str = "2023-08-16";
+const V2024: &str = "2024-04-10";
 const V2026: &str = "fixtures-2026-07";
-const FIXTURE_DIRS: [&str; 3] = [V2022, V2023, V2026];
+const FIXTURE_DIRS: [&str; 4] = [V2022, V2023, V2024, V2026];
 
 const SESSION: &str = "identity.verification_session";
 const REPORT: &str = "identity.verification_report";
+const EVENT: &str = "event";
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -208,8 +213,8 @@ fn assert_report_top_level(dir: &str, r: &VerificationReport, id: &str, session_
     assert_eq!(r.id, id, "{dir}: report id");
     assert_eq!(r.created.unix_seconds(), 1_234_567_890, "{dir}: report created");
     assert!(!r.livemode, "{dir}: report livemode");
-    assert_eq!(r.type_, Some(vr::Type::Document), "{dir}: report type");
-    assert_eq!(r.type_.as_ref().unwrap().as_str(), "document");
+    assert_eq!(r.type_, vr::Type::Document, "{dir}: report type");
+    assert_eq!(r.type_.as_str(), "document");
     assert_eq!(r.verification_session.as_deref(), Some(session_id), "{dir}: verification_session");
     assert_eq!(r.id_number, None, "{dir}: report id_number");
     assert_eq!(r.selfie, None, "{dir}: report selfie");
@@ -233,7 +238,7 @@ fn session_2022_11_15() {
     assert_eq!(s.redaction, None);
     assert_eq!(s.status, vs::Status::Verified);
     assert_eq!(s.status.as_str(), "verified");
-    assert_eq!(s.type_, Some(vs::Type::Document));
+    assert_eq!(s.type_, vs::Type::Document);
     assert_eq!(s.url, None);
     assert_eq!(s.verified_outputs, None, "absent from the fixture");
 }
@@ -279,8 +284,8 @@ fn session_2023_08_16() {
     assert_eq!(s.redaction, None);
     assert_eq!(s.status, vs::Status::Verified);
     assert_eq!(s.status.as_str(), "verified");
-    assert_eq!(s.type_, Some(vs::Type::Document));
-    assert_eq!(s.type_.as_ref().unwrap().as_str(), "document");
+    assert_eq!(s.type_, vs::Type::Document);
+    assert_eq!(s.type_.as_str(), "document");
     assert_eq!(s.url, None);
     assert_eq!(s.verified_outputs, None, "absent from the fixture");
 }
@@ -313,6 +318,57 @@ fn report_2023_08_16() {
 }
 
 #[test]
+fn session_2024_04_10() {
+    let s = session(V2024);
+    assert_eq!(s.id, "vs_1OPouwJN5vQBdWExwnxAiDeP");
+    assert_eq!(s.created.unix_seconds(), 1_234_567_890);
+    assert!(!s.livemode);
+    // New in 2024-04-10, null in the example.
+    assert_eq!(s.client_reference_id, None);
+    assert_eq!(s.provided_details, None);
+    assert_eq!(s.verification_flow, None, "absent from the fixture");
+    assert_eq!(s.client_secret, None);
+    assert_eq!(s.last_error, None);
+    assert_eq!(s.last_verification_report, Some(Expandable::Id("vr_PEHTCbeksNcBl9s8mpoBQapA".into())));
+    assert!(s.metadata.is_empty(), "metadata: {:?}", s.metadata);
+    assert_session_options(V2024, &s);
+    assert_eq!(s.redaction, None);
+    assert_eq!(s.status, vs::Status::Verified);
+    assert_eq!(s.type_, vs::Type::Document);
+    assert_eq!(s.url, None);
+    assert_eq!(s.verified_outputs, None, "null in the fixture");
+}
+
+#[test]
+fn report_2024_04_10() {
+    let r = report(V2024);
+    assert_report_top_level(V2024, &r, "vr_1OPouwJN5vQBdWExD3MD40Gc", "vs_1OPouwJN5vQBdWExbazjv0rx");
+    assert_eq!(r.client_reference_id, None);
+    assert_eq!(r.email, None);
+    assert_eq!(r.phone, None);
+    assert_eq!(
+        r.options,
+        Some(vr::Options {
+            document: Some(vr::OptionsDocument {
+                allowed_types: None,
+                require_id_number: None,
+                require_live_capture: None,
+                require_matching_selfie: None,
+            }),
+            id_number: Some(vr::OptionsIdNumber {}),
+        })
+    );
+    let d = r.document.as_ref().expect("document");
+    assert_report_document_common(V2024, d);
+    assert_eq!(d.error, None);
+    assert_eq!(d.expiration_date, Some(vr::DocumentExpirationDate { day: Some(1), month: Some(12), year: Some(2025) }));
+    assert_eq!(
+        d.files,
+        Some(vec!["file_PEHTDcVdS1FsitkFp1GIIfBV".to_string(), "file_PEHTLEOP6X1X7QoBzeaNVDVV".to_string()])
+    );
+}
+
+#[test]
 fn session_2026_07() {
     let s = session(V2026);
     assert_eq!(s.id, "vs_1Pgc76B7WZ01zgkWBdQi8PTU");
@@ -327,7 +383,7 @@ fn session_2026_07() {
     assert_eq!(s.redaction, Some(vs::Redaction { status: vs::RedactionStatus::Processing }));
     assert_eq!(s.redaction.as_ref().unwrap().status.as_str(), "processing");
     assert_eq!(s.status, vs::Status::Verified);
-    assert_eq!(s.type_, Some(vs::Type::Document));
+    assert_eq!(s.type_, vs::Type::Document);
     assert_eq!(s.url, None);
     assert_eq!(s.verified_outputs, None, "absent from the fixture");
 }
@@ -366,9 +422,11 @@ fn report_2026_07() {
 #[test]
 fn round_trip_all_fixtures() {
     for dir in FIXTURE_DIRS {
-        for (original, reencoded) in
-            [round_trip::<VerificationSession>(dir, SESSION), round_trip::<VerificationReport>(dir, REPORT)]
-        {
+        for (original, reencoded) in [
+            round_trip::<VerificationSession>(dir, SESSION),
+            round_trip::<VerificationReport>(dir, REPORT),
+            round_trip::<Event>(dir, EVENT),
+        ] {
             // Re-encoding only adds fields the fixture left out, and gives them null.
             for (path, value) in added_paths(&original, &reencoded) {
                 assert_eq!(value, Value::Null, "{dir}: re-encoding added `{path}` = {value}");
@@ -378,25 +436,29 @@ fn round_trip_all_fixtures() {
 }
 
 // ---------------------------------------------------------------------------
-// 3. Keys unknown to the 2023-08-16 spec are ignored, and exactly those
+// 3. Keys unknown to the pinned 2024-04-10 spec are ignored, and exactly those
 // ---------------------------------------------------------------------------
 
 #[test]
 fn ignored_keys_2026_07() {
-    // Top level, as the brief states it: keys of the JSON minus keys after re-encoding.
+    // Top level: keys of the JSON minus keys after re-encoding. These are exactly
+    // the session fields newer than the pinned 2024-04-10 document.
     let (original, reencoded) = round_trip::<VerificationSession>(V2026, SESSION);
     let ignored: BTreeSet<String> = keys(&original).difference(&keys(&reencoded)).cloned().collect();
     assert_eq!(
         ignored,
-        set(&["client_reference_id", "related_customer", "related_customer_account"]),
+        set(&["related_customer", "related_customer_account"]),
         "{V2026}/{SESSION}: ignored top-level keys"
     );
     assert_eq!(ignored, missing_paths(&original, &reencoded), "no nested key is ignored");
 
+    // The 2026 report has nothing the 2024-04-10 document lacks.
     let (original, reencoded) = round_trip::<VerificationReport>(V2026, REPORT);
-    let ignored: BTreeSet<String> = keys(&original).difference(&keys(&reencoded)).cloned().collect();
-    assert_eq!(ignored, set(&["client_reference_id"]), "{V2026}/{REPORT}: ignored top-level keys");
-    assert_eq!(ignored, missing_paths(&original, &reencoded), "no nested key is ignored");
+    assert_eq!(missing_paths(&original, &reencoded), BTreeSet::new(), "{V2026}/{REPORT}: every key is known");
+
+    // The event and the plan it carries (kept as JSON) lose nothing either.
+    let (original, reencoded) = round_trip::<Event>(V2026, EVENT);
+    assert_eq!(missing_paths(&original, &reencoded), BTreeSet::new(), "{V2026}/{EVENT}: every key is known");
 
     // Every other key of the newer objects is understood: the known ones still
     // carry their values (checked in `session_2026_07` / `report_2026_07`).
@@ -408,9 +470,13 @@ fn ignored_keys_2026_07() {
 
 #[test]
 fn ignored_keys_older_fixtures() {
-    for dir in [V2022, V2023] {
+    for dir in [V2022, V2023, V2024] {
         let (original, reencoded) = round_trip::<VerificationSession>(dir, SESSION);
         assert_eq!(missing_paths(&original, &reencoded), BTreeSet::new(), "{dir}/{SESSION}: every key is known");
+        let (original, reencoded) = round_trip::<Event>(dir, EVENT);
+        assert_eq!(missing_paths(&original, &reencoded), BTreeSet::new(), "{dir}/{EVENT}: every key is known");
+    }
+    for dir in [V2022, V2023] {
         // The example report's address says `zip`, which the spec's `address`
         // schema does not have (it has `postal_code`): that one key is dropped.
         let (original, reencoded) = round_trip::<VerificationReport>(dir, REPORT);
@@ -421,6 +487,9 @@ fn ignored_keys_older_fixtures() {
         );
         assert_eq!(original["document"]["address"]["zip"], json!("94111"));
     }
+    // 2024-04-10 sends `postal_code`, as the document says.
+    let (original, reencoded) = round_trip::<VerificationReport>(V2024, REPORT);
+    assert_eq!(missing_paths(&original, &reencoded), BTreeSet::new(), "{V2024}/{REPORT}: every key is known");
 }
 
 // ---------------------------------------------------------------------------
@@ -446,7 +515,7 @@ fn unknown_enum_values_are_kept() {
     let last_error = s.last_error.as_ref().expect("last_error");
     assert_eq!(last_error.code, Some(vs::LastErrorCode::Unrecognized("selfie_too_blurry".into())));
     assert_eq!(last_error.reason.as_deref(), Some("The selfie could not be read."));
-    assert_eq!(s.type_, Some(vs::Type::Unrecognized("biometric".into())));
+    assert_eq!(s.type_, vs::Type::Unrecognized("biometric".into()));
     assert_eq!(
         s.options.as_ref().and_then(|o| o.document.as_ref()).and_then(|d| d.allowed_types.clone()),
         Some(vec![
@@ -526,29 +595,120 @@ fn expanded_last_verification_report() {
 }
 
 // ---------------------------------------------------------------------------
-// 6. Every identity object of every fixture file decodes
+// 6. Events: the type, the object carried (typed when selected), previous attributes
 // ---------------------------------------------------------------------------
 
 #[test]
+fn event_fixtures() {
+    for dir in FIXTURE_DIRS {
+        let what = format!("{dir}/{EVENT}");
+        let json = fixture(dir, EVENT);
+        let event: Event = decode(&json, &what);
+        assert_eq!(Some(event.id.as_str()), json["id"].as_str(), "{what}: id");
+        assert_eq!(event.created.unix_seconds(), 1_234_567_890, "{what}: created");
+        assert_eq!(event.type_, EventType::PlanCreated, "{what}: type");
+        assert_eq!(event.type_.as_str(), "plan.created");
+        assert_eq!(event.pending_webhooks, 0);
+        let request = event.request.as_ref().expect("request");
+        assert_eq!((request.id.as_deref(), request.idempotency_key.as_deref()), (None, None));
+        // A plan is not selected: the object keeps its JSON and says what it is.
+        match &event.data.object {
+            EventObject::Unrecognized(value) => assert_eq!(value, &json["data"]["object"], "{what}: kept as sent"),
+            other => panic!("{what}: a plan decoded as {other:?}"),
+        }
+        assert_eq!(event.data.object.object_name(), Some("plan"));
+        assert_eq!(stripe_api::Object::id(&event.data.object), json["data"]["object"]["id"].as_str().unwrap());
+        assert_eq!(event.data.previous_attributes, None);
+    }
+}
+
+/// An event carrying `object` (as `identity.verification_session.verified` carries
+/// the session), with the 2024-04-10 example event around it.
+fn event_carrying(object: Value, event_type: &str) -> Value {
+    let mut event = fixture(V2024, EVENT);
+    event["type"] = json!(event_type);
+    event["data"] = json!({"object": object});
+    event
+}
+
+#[test]
+fn events_carry_typed_objects() {
+    for dir in FIXTURE_DIRS {
+        let json = event_carrying(fixture(dir, SESSION), "identity.verification_session.verified");
+        let event: Event = decode(&json, &format!("{dir}: session event"));
+        assert_eq!(event.type_, EventType::IdentityVerificationSessionVerified);
+        assert_eq!(event.data.object, EventObject::IdentityVerificationSession(Box::new(session(dir))), "{dir}");
+        assert_eq!(event.data.object.object_name(), Some(SESSION));
+        assert_eq!(stripe_api::Object::id(&event.data.object), session(dir).id);
+        assert_eq!(decode::<Event>(&encode(&event, "session event"), "re-encoded session event"), event);
+
+        let json = event_carrying(fixture(dir, REPORT), "identity.verification_report.created");
+        let event: Event = decode(&json, &format!("{dir}: report event"));
+        // Not an event type of the document: kept as sent.
+        assert_eq!(event.type_, EventType::Unrecognized("identity.verification_report.created".into()));
+        assert_eq!(event.data.object, EventObject::IdentityVerificationReport(Box::new(report(dir))), "{dir}");
+    }
+}
+
+#[test]
+fn previous_attributes_are_kept_as_json() {
+    let mut json = event_carrying(fixture(V2024, SESSION), "identity.verification_session.requires_input");
+    let previous = json!({"status": "processing", "last_error": null, "metadata": {"a": ["b", 1, {"c": true}]}});
+    json["data"]["previous_attributes"] = previous.clone();
+    let event: Event = decode(&json, "event with previous attributes");
+    let kept = event.data.previous_attributes.as_ref().expect("previous_attributes");
+    assert_eq!(serde_json::to_value(kept).unwrap(), previous);
+    assert_eq!(encode(&event, "event")["data"]["previous_attributes"], previous);
+}
+
+#[test]
+fn a_selected_object_that_does_not_decode_is_an_error_naming_the_field() {
+    let mut session = fixture(V2024, SESSION);
+    session["options"]["document"]["require_matching_selfie"] = json!("yes");
+    let json = event_carrying(session, "identity.verification_session.verified");
+    let err = serde_json::from_value::<Event>(json).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "`identity.verification_session` object at `options.document.require_matching_selfie`: invalid type: \
+         string \"yes\", expected a boolean"
+    );
+    // A missing required field is named too.
+    let mut report = fixture(V2024, REPORT);
+    report.as_object_mut().unwrap().remove("livemode");
+    let err = serde_json::from_value::<Event>(event_carrying(report, "x")).unwrap_err().to_string();
+    assert_eq!(err, "`identity.verification_report` object: missing field `livemode`");
+}
+
+// ---------------------------------------------------------------------------
+// 7. Every object of a selected resource in every fixture file decodes
+// ---------------------------------------------------------------------------
+
+/// Every fixture whose `object` names a selected resource decodes to that type,
+/// through the generated object-name -> type mapping of event payloads
+/// (`EventObject`, which holds every selected resource but `Event` itself).
+#[test]
 fn fixture_counts() {
-    let mut total = 0;
+    let mut counts = Vec::new();
     for dir in FIXTURE_DIRS {
         let mut decoded = BTreeSet::new();
         for (name, value) in resources(dir) {
-            if !name.starts_with("identity.") {
-                continue;
-            }
             let what = format!("{dir}/{name}");
-            let id = match name.as_str() {
-                SESSION => decode::<VerificationSession>(&value, &what).id,
-                REPORT => decode::<VerificationReport>(&value, &what).id,
-                other => panic!("{dir}: no generated type for the identity resource `{other}`"),
+            let id = if name == EVENT {
+                decode::<Event>(&value, &what).id
+            } else {
+                match decode::<EventObject>(&value, &what) {
+                    EventObject::Unrecognized(_) => continue,
+                    object => {
+                        assert_eq!(object.object_name(), Some(name.as_str()), "{what}");
+                        stripe_api::Object::id(&object).to_string()
+                    }
+                }
             };
             assert_eq!(Some(id.as_str()), value["id"].as_str(), "{what}: id");
             decoded.insert(name);
         }
-        assert_eq!(decoded, set(&[REPORT, SESSION]), "{dir}: identity objects decoded");
-        total += decoded.len();
+        assert_eq!(decoded, set(&[EVENT, REPORT, SESSION]), "{dir}: selected objects decoded");
+        counts.push(decoded.len());
     }
-    assert_eq!(total, 6);
+    assert_eq!(counts, [3, 3, 3, 3]);
 }

@@ -18,8 +18,8 @@ use serde_json::Value;
 use stripe_api::identity::verification_report as report;
 use stripe_api::identity::verification_session::{
     CancelParams, CreateParams, CreateParamsOptions, CreateParamsOptionsDocument,
-    CreateParamsOptionsDocumentAllowedTypes as AllowedTypes, CreateParamsType, ListParams, ListParamsStatus,
-    RedactParams, RetrieveParams, UpdateParams, UpdateParamsOptions,
+    CreateParamsOptionsDocumentAllowedTypes as AllowedTypes, CreateParamsProvidedDetails, CreateParamsType, ListParams,
+    ListParamsStatus, RedactParams, RetrieveParams, UpdateParams, UpdateParamsOptions, UpdateParamsProvidedDetails,
 };
 use stripe_codegen::ir::{HttpMethod, Ir, ParamsIn};
 use stripe_codegen::pipeline;
@@ -35,8 +35,10 @@ fn document(types: &[AllowedTypes], id_number: bool, live: bool, selfie: bool) -
         .require_matching_selfie(selfie)
 }
 
+/// A create with `type` set (optional since 2024-04-10, where `verification_flow`
+/// may replace it).
 fn create(ty: CreateParamsType) -> CreateParams {
-    CreateParams::new(ty)
+    CreateParams::new().type_(ty)
 }
 
 fn doc_type() -> CreateParams {
@@ -45,25 +47,11 @@ fn doc_type() -> CreateParams {
 
 /// Each case, encoded by our encoder, by case name.
 fn rust_cases() -> Vec<(&'static str, String)> {
-    use AllowedTypes::{DrivingLicense, IdCard, Passport};
+    use AllowedTypes::Passport;
     let all_bounds = || RangeBounds::new().gt(1_600_000_000).gte(1_600_000_001).lt(1_800_000_000).lte(1_799_999_999);
     let cases: Vec<(&'static str, Result<String, stripe_runtime::form::FormError>)> = vec![
         ("vs_create_minimal", encode(&doc_type())),
-        (
-            "vs_create_all_fields",
-            encode(
-                &doc_type()
-                    .expand(["last_verification_report", "verified_outputs.dob"])
-                    .metadata([("order_id", "ord_42"), ("user_id", "usr_7")])
-                    .options(CreateParamsOptions::new().document(document(
-                        &[DrivingLicense, IdCard, Passport],
-                        true,
-                        false,
-                        true,
-                    )))
-                    .return_url("https://example.com/return"),
-            ),
-        ),
+        ("vs_create_all_fields", encode(&identity_params::create_all_fields())),
         (
             "vs_create_id_number",
             encode(&create(CreateParamsType::IdNumber).options(CreateParamsOptions::new().document(document(
@@ -167,7 +155,70 @@ fn rust_cases() -> Vec<(&'static str, String)> {
             ])),
         ),
         ("vs_create_metadata_empty_value", encode(&doc_type().metadata([("k", "")]))),
+        (
+            "vs_create_2024_params_only",
+            encode(
+                &CreateParams::new()
+                    .client_reference_id("cus_9s6XKzkNRiz8i3")
+                    .provided_details(
+                        CreateParamsProvidedDetails::new().email("jenny@example.com").phone("+14155550123"),
+                    )
+                    .verification_flow("vf_1OPouwJN5vQBdWExLFXuWoMr"),
+            ),
+        ),
+        (
+            "vs_create_verification_flow_only",
+            encode(&CreateParams::new().verification_flow("vf_1OPouwJN5vQBdWExLFXuWoMr")),
+        ),
+        (
+            "vs_create_provided_details_email_only",
+            encode(&doc_type().provided_details(CreateParamsProvidedDetails::new().email("jenny@example.com"))),
+        ),
+        (
+            "vs_create_provided_details_empty_object",
+            encode(&create(CreateParamsType::IdNumber).provided_details(CreateParamsProvidedDetails::new())),
+        ),
+        (
+            "vs_create_2024_params_unicode",
+            encode(
+                &CreateParams::new()
+                    .client_reference_id("用户_42 😀")
+                    .provided_details(
+                        CreateParamsProvidedDetails::new()
+                            .email("jénny.rösen@例え.jp")
+                            .phone("+81 ９０-１２３４-５６７８"),
+                    )
+                    .verification_flow("vf_поток"),
+            ),
+        ),
+        (
+            "vs_create_2024_params_reserved_chars",
+            encode(
+                &doc_type()
+                    .client_reference_id("a&b=c+d e#f%g/h?i[j]")
+                    .provided_details(
+                        CreateParamsProvidedDetails::new().email("jenny+rosen@example.com").phone("+1 (555) 010-0199"),
+                    )
+                    .verification_flow("vf_!*'()~"),
+            ),
+        ),
         ("vs_update_all_fields", encode(&identity_params::update_all_fields())),
+        (
+            "vs_update_provided_details",
+            encode(&UpdateParams::new().provided_details(
+                UpdateParamsProvidedDetails::new().email("new.address@example.com").phone("+33142685300"),
+            )),
+        ),
+        (
+            "vs_update_provided_details_phone_only",
+            encode(
+                &UpdateParams::new().provided_details(UpdateParamsProvidedDetails::new().phone("+1 (415) 555-0123")),
+            ),
+        ),
+        (
+            "vs_update_provided_details_empty_strings",
+            encode(&UpdateParams::new().provided_details(UpdateParamsProvidedDetails::new().email("").phone(""))),
+        ),
         (
             "vs_update_clear_options_document",
             encode(&UpdateParams::new().options(UpdateParamsOptions::new().clear_document())),
@@ -189,6 +240,7 @@ fn rust_cases() -> Vec<(&'static str, String)> {
             "vs_list_all_filters",
             encode(
                 &ListParams::new()
+                    .client_reference_id("user_42")
                     .created(RangeBounds::new().gt(1_600_000_000).lte(1_800_000_000))
                     .ending_before("vs_end")
                     .expand(["data.last_verification_report", "data.verified_outputs"])
@@ -196,6 +248,11 @@ fn rust_cases() -> Vec<(&'static str, String)> {
                     .starting_after("vs_start")
                     .status(ListParamsStatus::RequiresInput),
             ),
+        ),
+        ("vs_list_client_reference_id", encode(&ListParams::new().client_reference_id("user_42"))),
+        (
+            "vs_list_client_reference_id_escaped",
+            encode(&ListParams::new().client_reference_id("order #7 a&b=c+d ü😀").limit(3)),
         ),
         ("vs_list_empty_expand_limit_zero", encode(&ListParams::new().expand(Vec::<String>::new()).limit(0))),
         (
@@ -217,6 +274,7 @@ fn rust_cases() -> Vec<(&'static str, String)> {
             "vr_list_all_filters",
             encode(
                 &report::ListParams::new()
+                    .client_reference_id("user_42")
                     .created(all_bounds())
                     .ending_before("vr_end")
                     .expand(["data.document", "data.selfie"])
@@ -225,6 +283,11 @@ fn rust_cases() -> Vec<(&'static str, String)> {
                     .type_(report::ListParamsType::IdNumber)
                     .verification_session("vs_123"),
             ),
+        ),
+        ("vr_list_client_reference_id", encode(&report::ListParams::new().client_reference_id("user_42"))),
+        (
+            "vr_list_client_reference_id_escaped",
+            encode(&report::ListParams::new().client_reference_id("客户/a?b%c[d]").verification_session("vs_123")),
         ),
         (
             "vr_list_created_exact_unknown_type",

@@ -2,7 +2,7 @@
 //! client to a recording server on loopback (`runtime/tests/support`), and the test
 //! checks what arrived (method, path, raw query, body bytes, headers) and what the
 //! method decoded from a reply shaped like Stripe's published example objects
-//! (`fixtures3.json` of the pinned API version).
+//! (`fixtures3.json` of the pinned API version, 2024-04-10).
 //!
 //! Where `tests/oracle/expected.json` has a case for a call, the bytes must also
 //! be exactly what stripe-node sends for it.
@@ -26,8 +26,9 @@ use serde_json::{json, Value};
 use stripe_api::identity::verification_report::{self as vr, VerificationReport};
 use stripe_api::identity::verification_session::{
     self as vs, CancelParams, CreateParams, CreateParamsOptions, CreateParamsOptionsDocument,
-    CreateParamsOptionsDocumentAllowedTypes as AllowedTypes, CreateParamsType, ListParams, ListParamsStatus,
-    RedactParams, RetrieveParams, UpdateParams, UpdateParamsOptions, VerificationSession,
+    CreateParamsOptionsDocumentAllowedTypes as AllowedTypes, CreateParamsProvidedDetails, CreateParamsType, ListParams,
+    ListParamsStatus, RedactParams, RetrieveParams, UpdateParams, UpdateParamsOptions, UpdateParamsProvidedDetails,
+    VerificationSession,
 };
 use stripe_api::{Client, Error, Expandable, List, RequestOptions, Timestamp};
 use stripe_runtime::RangeBounds;
@@ -37,11 +38,11 @@ const KEY: &str = "sk_test_identity_http_123";
 const SESSIONS: &str = "/v1/identity/verification_sessions";
 const REPORTS: &str = "/v1/identity/verification_reports";
 
-/// The ids of the fixture objects.
-const SESSION_ID: &str = "vs_1NnmXJGPxmnHQRkJVcb4sPQS";
-const SESSION_REPORT_ID: &str = "vr_OayUPCTp071xnrG1dFUdtqgS";
-const REPORT_ID: &str = "vr_1NnmXJGPxmnHQRkJed0S7xeU";
-const REPORT_SESSION_ID: &str = "vs_1NnmXJGPxmnHQRkJvGxIwnK7";
+/// The ids of the fixture objects (2024-04-10).
+const SESSION_ID: &str = "vs_1OPouwJN5vQBdWExwnxAiDeP";
+const SESSION_REPORT_ID: &str = "vr_PEHTCbeksNcBl9s8mpoBQapA";
+const REPORT_ID: &str = "vr_1OPouwJN5vQBdWExD3MD40Gc";
+const REPORT_SESSION_ID: &str = "vs_1OPouwJN5vQBdWExbazjv0rx";
 
 /// An id that needs escaping in a path, and its escaped form (stripe-node's).
 const ODD_ID: &str = "vs_ a/b?c#d%e";
@@ -133,7 +134,7 @@ fn assert_request(request: &Recorded, method: &str, path: &str, query: Option<&s
     assert_eq!(request.body_str(), body, "{request:?}");
 
     assert_eq!(request.header("authorization"), Some(format!("Bearer {KEY}").as_str()));
-    assert_eq!(stripe_api::API_VERSION, "2023-08-16");
+    assert_eq!(stripe_api::API_VERSION, "2024-04-10");
     assert_eq!(request.header("stripe-version"), Some(stripe_api::API_VERSION));
     let user_agent = request.header("user-agent").expect("a User-Agent");
     assert!(user_agent.starts_with("stripe-api/0.1.0"), "{user_agent}");
@@ -188,7 +189,11 @@ fn assert_fixture_session_basics(session: &VerificationSession) {
     assert_eq!(document.require_id_number, None);
     assert_eq!(document.allowed_types, None);
     assert_eq!(options.id_number, None);
+    assert_eq!((&options.email, &options.phone), (&None, &None));
     assert_eq!(session.verified_outputs, None);
+    assert_eq!(session.client_reference_id, None);
+    assert_eq!(session.provided_details, None);
+    assert_eq!(session.verification_flow, None);
 }
 
 /// Checks every value of the decoded VerificationReport fixture.
@@ -196,7 +201,9 @@ fn assert_fixture_report(report: &VerificationReport) {
     assert_eq!(report.id, REPORT_ID);
     assert_eq!(report.created, Timestamp::from_unix_seconds(1_234_567_890));
     assert!(!report.livemode);
-    assert_eq!(report.type_, Some(vr::Type::Document));
+    assert_eq!(report.type_, vr::Type::Document);
+    assert_eq!(report.client_reference_id, None);
+    assert_eq!(report.verification_flow, None);
     assert_eq!(report.verification_session.as_deref(), Some(REPORT_SESSION_ID));
     let document = report.document.as_ref().expect("document");
     assert_eq!(document.status, vr::DocumentStatus::Verified);
@@ -207,7 +214,7 @@ fn assert_fixture_report(report: &VerificationReport) {
     assert_eq!(document.error, None);
     assert_eq!(
         document.files.as_deref(),
-        Some(&["file_OayUdLM8W3TpVFgluXqg7ks6".to_owned(), "file_OayUl12FPci93eJKsq9zoKqQ".to_owned()][..])
+        Some(&["file_PEHTDcVdS1FsitkFp1GIIfBV".to_owned(), "file_PEHTLEOP6X1X7QoBzeaNVDVV".to_owned()][..])
     );
     let expiration = document.expiration_date.as_ref().expect("expiration_date");
     assert_eq!((expiration.day, expiration.month, expiration.year), (Some(1), Some(12), Some(2025)));
@@ -218,12 +225,15 @@ fn assert_fixture_report(report: &VerificationReport) {
     assert_eq!(address.country.as_deref(), Some("US"));
     assert_eq!(address.line1.as_deref(), Some("1234 Main St."));
     assert_eq!(address.state.as_deref(), Some("CA"));
-    // The fixture says `zip`, which the 2023-08-16 `address` schema does not have.
+    // The 2024-04-10 fixture has `postal_code` and `line2` null (2023-08-16's said `zip`).
     assert_eq!(address.postal_code, None);
+    assert_eq!(address.line2, None);
+    assert_eq!((&document.dob, &document.number), (&None, &None));
     let options = report.options.as_ref().expect("options");
     assert!(options.document.is_some() && options.id_number.is_some());
     assert_eq!(report.id_number, None);
     assert_eq!(report.selfie, None);
+    assert_eq!((&report.email, &report.phone), (&None, &None));
 }
 
 // ---------------------------------------------------------------------------
@@ -239,19 +249,7 @@ async fn create_posts_every_field_and_decodes_the_session() {
         "url": "https://verify.stripe.com/start/test_abc",
     })))])
     .await;
-    let params = CreateParams::new(CreateParamsType::Document)
-        .expand(["last_verification_report", "verified_outputs.dob"])
-        .metadata([("order_id", "ord_42"), ("user_id", "usr_7")])
-        .options(
-            CreateParamsOptions::new().document(
-                CreateParamsOptionsDocument::new()
-                    .allowed_types([AllowedTypes::DrivingLicense, AllowedTypes::IdCard, AllowedTypes::Passport])
-                    .require_id_number(true)
-                    .require_live_capture(false)
-                    .require_matching_selfie(true),
-            ),
-        )
-        .return_url("https://example.com/return");
+    let params = identity_params::create_all_fields();
 
     let session = VerificationSession::create(&params).send(&client(&server)).await.unwrap();
 
@@ -260,16 +258,18 @@ async fn create_posts_every_field_and_decodes_the_session() {
         "vs_create_all_fields",
         SESSIONS,
         None,
-        "expand[0]=last_verification_report&expand[1]=verified_outputs.dob\
+        "client_reference_id=user_42\
+         &expand[0]=last_verification_report&expand[1]=verified_outputs.dob\
          &metadata[order_id]=ord_42&metadata[user_id]=usr_7\
          &options[document][allowed_types][0]=driving_license&options[document][allowed_types][1]=id_card\
          &options[document][allowed_types][2]=passport&options[document][require_id_number]=true\
          &options[document][require_live_capture]=false&options[document][require_matching_selfie]=true\
-         &return_url=https%3A%2F%2Fexample.com%2Freturn&type=document",
+         &provided_details[email]=jenny.rosen%40example.com&provided_details[phone]=%2B15555550100\
+         &return_url=https%3A%2F%2Fexample.com%2Freturn&type=document&verification_flow=vf_1OPouwJN5vQBdWEx",
     );
     assert_eq!(session.id, SESSION_ID);
     assert_eq!(session.status, vs::Status::RequiresInput);
-    assert_eq!(session.type_, Some(vs::Type::Document));
+    assert_eq!(session.type_, vs::Type::Document);
     assert_eq!(session.url.as_deref(), Some("https://verify.stripe.com/start/test_abc"));
     assert_eq!(
         session.metadata,
@@ -285,7 +285,8 @@ async fn create_posts_every_field_and_decodes_the_session() {
 #[tokio::test]
 async fn create_sends_the_readme_params() {
     let server = TestServer::start(vec![ok(&session_json(json!({})))]).await;
-    let params = CreateParams::new(CreateParamsType::Document)
+    let params = CreateParams::new()
+        .client_reference_id("user_6735")
         .expand(["last_verification_report"])
         .metadata([("order_id", "6735")])
         .options(
@@ -297,7 +298,9 @@ async fn create_sends_the_readme_params() {
                     .require_matching_selfie(true),
             ),
         )
-        .return_url("https://example.com/verified");
+        .provided_details(CreateParamsProvidedDetails::new().email("jenny.rosen@example.com").phone("+14155550123"))
+        .return_url("https://example.com/verified")
+        .type_(CreateParamsType::Document);
 
     let session = VerificationSession::create(&params).send(&client(&server)).await.unwrap();
 
@@ -306,10 +309,11 @@ async fn create_sends_the_readme_params() {
         "POST",
         SESSIONS,
         None,
-        "expand[0]=last_verification_report&metadata[order_id]=6735\
+        "client_reference_id=user_6735&expand[0]=last_verification_report&metadata[order_id]=6735\
          &options[document][allowed_types][0]=passport&options[document][allowed_types][1]=id_card\
          &options[document][require_id_number]=true&options[document][require_live_capture]=true\
          &options[document][require_matching_selfie]=true\
+         &provided_details[email]=jenny.rosen%40example.com&provided_details[phone]=%2B14155550123\
          &return_url=https%3A%2F%2Fexample.com%2Fverified&type=document",
     );
     assert_eq!(session.id, SESSION_ID);
@@ -329,6 +333,7 @@ async fn list_sends_every_filter_in_the_query_and_decodes_the_page() {
     ))])
     .await;
     let params = ListParams::new()
+        .client_reference_id("user_42")
         .created(RangeBounds::new().gt(1_600_000_000).lte(1_800_000_000))
         .ending_before("vs_end")
         .expand(["data.last_verification_report", "data.verified_outputs"])
@@ -343,7 +348,7 @@ async fn list_sends_every_filter_in_the_query_and_decodes_the_page() {
         "vs_list_all_filters",
         SESSIONS,
         Some(
-            "created[gt]=1600000000&created[lte]=1800000000&ending_before=vs_end\
+            "client_reference_id=user_42&created[gt]=1600000000&created[lte]=1800000000&ending_before=vs_end\
              &expand[0]=data.last_verification_report&expand[1]=data.verified_outputs&limit=10\
              &starting_after=vs_start&status=requires_input",
         ),
@@ -354,8 +359,8 @@ async fn list_sends_every_filter_in_the_query_and_decodes_the_page() {
     let ids: Vec<&str> = page.data.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, [SESSION_ID, "vs_second"]);
     assert!(page.data.iter().all(|s| s.status == vs::Status::RequiresInput));
-    assert_eq!(page.data[0].type_, Some(vs::Type::Document));
-    assert_eq!(page.data[1].type_, Some(vs::Type::IdNumber));
+    assert_eq!(page.data[0].type_, vs::Type::Document);
+    assert_eq!(page.data[1].type_, vs::Type::IdNumber);
     page.data.iter().for_each(assert_fixture_session_basics);
 }
 
@@ -375,7 +380,7 @@ async fn retrieve_sends_expand_in_the_query_and_decodes_the_session() {
     );
     assert_eq!(session.id, SESSION_ID);
     assert_eq!(session.status, vs::Status::Verified);
-    assert_eq!(session.type_, Some(vs::Type::Document));
+    assert_eq!(session.type_, vs::Type::Document);
     assert!(session.metadata.is_empty());
     assert_eq!(session.url, None);
     assert_fixture_session_basics(&session);
@@ -405,11 +410,12 @@ async fn update_posts_every_field_and_decodes_the_session() {
          &options[document][allowed_types][0]=id_card&options[document][allowed_types][1]=passport\
          &options[document][allowed_types][2]=driving_license&options[document][require_id_number]=false\
          &options[document][require_live_capture]=true&options[document][require_matching_selfie]=false\
+         &provided_details[email]=jenny%40example.org&provided_details[phone]=%2B442071838750\
          &type=id_number",
     );
     assert_eq!(session.id, "vs_123");
     assert_eq!(session.status, vs::Status::RequiresInput);
-    assert_eq!(session.type_, Some(vs::Type::IdNumber));
+    assert_eq!(session.type_, vs::Type::IdNumber);
     assert_eq!(session.metadata["order_id"], "ord_43");
     assert_eq!(session.metadata["user_id"], "usr_8");
     assert_fixture_session_basics(&session);
@@ -497,6 +503,7 @@ async fn redact_posts_to_the_redact_path_and_decodes_the_redaction() {
 async fn report_list_sends_every_filter_and_decodes_the_reports() {
     let server = TestServer::start(vec![ok(&list_json(REPORTS, vec![report_json()], false))]).await;
     let params = vr::ListParams::new()
+        .client_reference_id("user_42")
         .created(RangeBounds::new().gt(1_600_000_000).gte(1_600_000_001).lt(1_800_000_000).lte(1_799_999_999))
         .ending_before("vr_end")
         .expand(["data.document", "data.selfie"])
@@ -512,7 +519,8 @@ async fn report_list_sends_every_filter_and_decodes_the_reports() {
         "vr_list_all_filters",
         REPORTS,
         Some(
-            "created[gt]=1600000000&created[gte]=1600000001&created[lt]=1800000000&created[lte]=1799999999\
+            "client_reference_id=user_42\
+             &created[gt]=1600000000&created[gte]=1600000001&created[lt]=1800000000&created[lte]=1799999999\
              &ending_before=vr_end&expand[0]=data.document&expand[1]=data.selfie&limit=100\
              &starting_after=vr_start&type=id_number&verification_session=vs_123",
         ),
@@ -533,6 +541,174 @@ async fn report_retrieve_gets_the_report() {
 
     assert_oracle_request(&only_request(&server), "vr_retrieve", &format!("{REPORTS}/vr_123"), None, "");
     assert_fixture_report(&report);
+}
+
+// ---------------------------------------------------------------------------
+// What API version 2024-04-10 added
+// ---------------------------------------------------------------------------
+
+/// A session created from a Verification Flow, with the 2024-04-10 params, and
+/// the fields that version added to the reply.
+#[tokio::test]
+async fn create_by_verification_flow_sends_the_2024_params_and_decodes_the_new_fields() {
+    let server = TestServer::start(vec![ok(&session_json(json!({
+        "client_reference_id": "cus_9s6XKzkNRiz8i3",
+        "last_error": { "code": "phone_verification_declined", "reason": "The user declined to verify their phone." },
+        "options": {
+            "document": { "require_matching_selfie": true },
+            "email": { "require_verification": true },
+            "phone": { "require_verification": false },
+        },
+        "provided_details": { "email": "jenny@example.com", "phone": "+14155550123" },
+        "status": "requires_input",
+        "type": "verification_flow",
+        "verification_flow": "vf_1OPouwJN5vQBdWExLFXuWoMr",
+        "verified_outputs": {
+            "address": null, "dob": null, "email": "jenny@example.com", "first_name": null, "id_number": null,
+            "id_number_type": null, "last_name": null, "phone": null,
+        },
+    })))])
+    .await;
+    let params = CreateParams::new()
+        .client_reference_id("cus_9s6XKzkNRiz8i3")
+        .provided_details(CreateParamsProvidedDetails::new().email("jenny@example.com").phone("+14155550123"))
+        .verification_flow("vf_1OPouwJN5vQBdWExLFXuWoMr");
+
+    let session = VerificationSession::create(&params).send(&client(&server)).await.unwrap();
+
+    assert_oracle_request(
+        &only_request(&server),
+        "vs_create_2024_params_only",
+        SESSIONS,
+        None,
+        "client_reference_id=cus_9s6XKzkNRiz8i3\
+         &provided_details[email]=jenny%40example.com&provided_details[phone]=%2B14155550123\
+         &verification_flow=vf_1OPouwJN5vQBdWExLFXuWoMr",
+    );
+    assert_eq!(session.id, SESSION_ID);
+    assert_eq!(session.type_, vs::Type::VerificationFlow);
+    assert_eq!(session.type_.as_str(), "verification_flow");
+    assert_eq!(session.verification_flow.as_deref(), Some("vf_1OPouwJN5vQBdWExLFXuWoMr"));
+    assert_eq!(session.client_reference_id.as_deref(), Some("cus_9s6XKzkNRiz8i3"));
+    let provided = session.provided_details.as_ref().expect("provided_details");
+    assert_eq!(provided.email.as_deref(), Some("jenny@example.com"));
+    assert_eq!(provided.phone.as_deref(), Some("+14155550123"));
+    let error = session.last_error.as_ref().expect("last_error");
+    assert_eq!(error.code, Some(vs::LastErrorCode::PhoneVerificationDeclined));
+    let options = session.options.as_ref().expect("options");
+    assert_eq!(options.email.as_ref().and_then(|e| e.require_verification), Some(true));
+    assert_eq!(options.phone.as_ref().and_then(|p| p.require_verification), Some(false));
+    let outputs = session.verified_outputs.as_ref().expect("verified_outputs");
+    assert_eq!(outputs.email.as_deref(), Some("jenny@example.com"));
+    assert_eq!(outputs.phone, None);
+}
+
+#[tokio::test]
+async fn create_by_verification_flow_alone() {
+    let server = TestServer::start(vec![ok(&session_json(json!({ "type": "verification_flow" })))]).await;
+
+    let session = VerificationSession::create(&CreateParams::new().verification_flow("vf_1OPouwJN5vQBdWExLFXuWoMr"))
+        .send(&client(&server))
+        .await
+        .unwrap();
+
+    assert_oracle_request(
+        &only_request(&server),
+        "vs_create_verification_flow_only",
+        SESSIONS,
+        None,
+        "verification_flow=vf_1OPouwJN5vQBdWExLFXuWoMr",
+    );
+    assert_eq!(session.type_, vs::Type::VerificationFlow);
+}
+
+#[tokio::test]
+async fn update_posts_provided_details() {
+    let server = TestServer::start(vec![ok(&session_json(json!({
+        "id": "vs_123",
+        "provided_details": { "email": "new.address@example.com", "phone": "+33142685300" },
+    })))])
+    .await;
+    let params = UpdateParams::new()
+        .provided_details(UpdateParamsProvidedDetails::new().email("new.address@example.com").phone("+33142685300"));
+
+    let session = VerificationSession::update("vs_123", &params).send(&client(&server)).await.unwrap();
+
+    assert_oracle_request(
+        &only_request(&server),
+        "vs_update_provided_details",
+        &format!("{SESSIONS}/vs_123"),
+        None,
+        "provided_details[email]=new.address%40example.com&provided_details[phone]=%2B33142685300",
+    );
+    let provided = session.provided_details.as_ref().expect("provided_details");
+    assert_eq!(provided.email.as_deref(), Some("new.address@example.com"));
+    assert_eq!(provided.phone.as_deref(), Some("+33142685300"));
+}
+
+#[tokio::test]
+async fn list_filters_sessions_by_client_reference_id() {
+    let server = TestServer::start(vec![ok(&list_json(
+        SESSIONS,
+        vec![session_json(json!({ "client_reference_id": "order #7 a&b=c+d ü😀" }))],
+        false,
+    ))])
+    .await;
+    let params = ListParams::new().client_reference_id("order #7 a&b=c+d ü😀").limit(3);
+
+    let page = VerificationSession::list(&params).send(&client(&server)).await.unwrap();
+
+    assert_oracle_request(
+        &only_request(&server),
+        "vs_list_client_reference_id_escaped",
+        SESSIONS,
+        Some("client_reference_id=order%20%237%20a%26b%3Dc%2Bd%20%C3%BC%F0%9F%98%80&limit=3"),
+        "",
+    );
+    assert_eq!(page.data.len(), 1);
+    assert_eq!(page.data[0].client_reference_id.as_deref(), Some("order #7 a&b=c+d ü😀"));
+}
+
+/// Reports filtered by `client_reference_id`, and the email and phone checks
+/// 2024-04-10 added to a report.
+#[tokio::test]
+async fn report_list_filters_by_client_reference_id_and_decodes_email_and_phone_checks() {
+    let mut report = report_json();
+    report["client_reference_id"] = json!("客户/a?b%c[d]");
+    report["type"] = json!("verification_flow");
+    report["verification_flow"] = json!("vf_1OPouwJN5vQBdWExLFXuWoMr");
+    report["email"] = json!({ "email": "jenny@example.com", "error": null, "status": "verified" });
+    report["phone"] = json!({
+        "error": { "code": "phone_verification_declined", "reason": "The user declined." },
+        "phone": "+14155550123",
+        "status": "unverified",
+    });
+    let server = TestServer::start(vec![ok(&list_json(REPORTS, vec![report], false))]).await;
+    let params = vr::ListParams::new().client_reference_id("客户/a?b%c[d]").verification_session("vs_123");
+
+    let page = VerificationReport::list(&params).send(&client(&server)).await.unwrap();
+
+    assert_oracle_request(
+        &only_request(&server),
+        "vr_list_client_reference_id_escaped",
+        REPORTS,
+        Some("client_reference_id=%E5%AE%A2%E6%88%B7%2Fa%3Fb%25c[d]&verification_session=vs_123"),
+        "",
+    );
+    let report = &page.data[0];
+    assert_eq!(report.id, REPORT_ID);
+    assert_eq!(report.client_reference_id.as_deref(), Some("客户/a?b%c[d]"));
+    assert_eq!(report.type_, vr::Type::VerificationFlow);
+    assert_eq!(report.verification_flow.as_deref(), Some("vf_1OPouwJN5vQBdWExLFXuWoMr"));
+    let email = report.email.as_ref().expect("email");
+    assert_eq!(
+        (email.email.as_deref(), &email.status, &email.error),
+        (Some("jenny@example.com"), &vr::EmailStatus::Verified, &None)
+    );
+    let phone = report.phone.as_ref().expect("phone");
+    assert_eq!(phone.phone.as_deref(), Some("+14155550123"));
+    assert_eq!(phone.status, vr::PhoneStatus::Unverified);
+    assert_eq!(phone.error.as_ref().and_then(|e| e.code.clone()), Some(vr::PhoneErrorCode::PhoneVerificationDeclined));
 }
 
 // ---------------------------------------------------------------------------
@@ -747,7 +923,7 @@ async fn create_retries_a_500_with_the_same_idempotency_key() {
         ok(&session_json(json!({ "status": "requires_input" }))),
     ])
     .await;
-    let params = CreateParams::new(CreateParamsType::IdNumber).metadata([("attempt", "all")]);
+    let params = CreateParams::new().type_(CreateParamsType::IdNumber).metadata([("attempt", "all")]);
 
     let session = VerificationSession::create(&params).send(&client(&server)).await.unwrap();
 

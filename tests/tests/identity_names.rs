@@ -1,11 +1,14 @@
-//! The Identity types and their Rust paths, as lowered from the pinned spec.
-//! Names follow the official SDKs: a resource's inline types are named by their
-//! path from the resource (`verification_report::DocumentDob`), schemas used by
-//! several resources are in `shared`.
+//! The Identity types and their Rust paths, as lowered from the pinned spec
+//! (API version 2024-04-10). Names follow the official SDKs: a resource's inline
+//! types are named by their path from the resource (`verification_report::DocumentDob`),
+//! schemas used by several resources are in `shared`.
+//!
+//! Only the `identity` modules and `shared` are checked: other selected resources
+//! (such as `event`) have tests of their own.
 
 use std::path::Path;
 
-use stripe_codegen::ir::{Ir, ParamsIn, TypeRef, Usage};
+use stripe_codegen::ir::{Ir, ParamsIn, TypeKind, TypeRef, Usage};
 use stripe_codegen::pipeline;
 
 fn identity_ir() -> Ir {
@@ -13,9 +16,18 @@ fn identity_ir() -> Ir {
     pipeline::generate(root, &pipeline::Options::default()).unwrap_or_else(|e| panic!("{e}")).ir
 }
 
+/// Whether a module path is one this file checks: `identity::*` or `shared`.
+fn is_identity_or_shared(module: &[String]) -> bool {
+    matches!(module.first().map(String::as_str), Some("identity" | "shared"))
+}
+
 fn type_paths(ir: &Ir, usage: Usage) -> Vec<String> {
-    let mut paths: Vec<String> =
-        ir.types.iter().filter(|t| t.usage == usage).map(|t| format!("{}::{}", t.module.join("::"), t.name)).collect();
+    let mut paths: Vec<String> = ir
+        .types
+        .iter()
+        .filter(|t| t.usage == usage && is_identity_or_shared(&t.module))
+        .map(|t| format!("{}::{}", t.module.join("::"), t.name))
+        .collect();
     paths.sort();
     paths
 }
@@ -32,6 +44,10 @@ fn identity_types_have_sdk_like_paths() {
         "identity::verification_report::DocumentIssuedDate",
         "identity::verification_report::DocumentStatus",
         "identity::verification_report::DocumentType",
+        "identity::verification_report::Email",
+        "identity::verification_report::EmailError",
+        "identity::verification_report::EmailErrorCode",
+        "identity::verification_report::EmailStatus",
         "identity::verification_report::IdNumber",
         "identity::verification_report::IdNumberDob",
         "identity::verification_report::IdNumberError",
@@ -42,6 +58,10 @@ fn identity_types_have_sdk_like_paths() {
         "identity::verification_report::OptionsDocument",
         "identity::verification_report::OptionsDocumentAllowedTypes",
         "identity::verification_report::OptionsIdNumber",
+        "identity::verification_report::Phone",
+        "identity::verification_report::PhoneError",
+        "identity::verification_report::PhoneErrorCode",
+        "identity::verification_report::PhoneStatus",
         "identity::verification_report::Selfie",
         "identity::verification_report::SelfieError",
         "identity::verification_report::SelfieErrorCode",
@@ -53,7 +73,10 @@ fn identity_types_have_sdk_like_paths() {
         "identity::verification_session::Options",
         "identity::verification_session::OptionsDocument",
         "identity::verification_session::OptionsDocumentAllowedTypes",
+        "identity::verification_session::OptionsEmail",
         "identity::verification_session::OptionsIdNumber",
+        "identity::verification_session::OptionsPhone",
+        "identity::verification_session::ProvidedDetails",
         "identity::verification_session::Redaction",
         "identity::verification_session::RedactionStatus",
         "identity::verification_session::Status",
@@ -79,6 +102,7 @@ fn identity_params_types_are_named_by_operation_and_path() {
         "identity::verification_session::CreateParamsOptions",
         "identity::verification_session::CreateParamsOptionsDocument",
         "identity::verification_session::CreateParamsOptionsDocumentAllowedTypes",
+        "identity::verification_session::CreateParamsProvidedDetails",
         "identity::verification_session::CreateParamsType",
         "identity::verification_session::ListParams",
         "identity::verification_session::ListParamsStatus",
@@ -88,9 +112,49 @@ fn identity_params_types_are_named_by_operation_and_path() {
         "identity::verification_session::UpdateParamsOptions",
         "identity::verification_session::UpdateParamsOptionsDocument",
         "identity::verification_session::UpdateParamsOptionsDocumentAllowedTypes",
+        "identity::verification_session::UpdateParamsProvidedDetails",
         "identity::verification_session::UpdateParamsType",
     ];
     assert_eq!(paths, expected);
+}
+
+/// The fields of every Identity params struct (wire names, `!` when required), as
+/// the 2024-04-10 document lists them: `type` is no longer required on create, and
+/// `client_reference_id`, `provided_details` and `verification_flow` are new.
+#[test]
+fn identity_params_fields_follow_the_pinned_document() {
+    let ir = identity_ir();
+    let mut structs: Vec<String> = ir
+        .types
+        .iter()
+        .filter(|t| t.usage == Usage::Request && is_identity_or_shared(&t.module))
+        .filter_map(|t| match &t.kind {
+            TypeKind::Struct(s) => {
+                let fields: Vec<String> =
+                    s.fields.iter().map(|f| format!("{}{}", f.wire_name, if f.required { "!" } else { "" })).collect();
+                Some(format!("{}::{}: {}", t.module.last().unwrap(), t.name, fields.join(" ")))
+            }
+            _ => None,
+        })
+        .collect();
+    structs.sort();
+    let expected = [
+        "verification_report::ListParams: client_reference_id created ending_before expand limit starting_after type verification_session",
+        "verification_report::RetrieveParams: expand",
+        "verification_session::CancelParams: expand",
+        "verification_session::CreateParams: client_reference_id expand metadata options provided_details return_url type verification_flow",
+        "verification_session::CreateParamsOptions: document",
+        "verification_session::CreateParamsOptionsDocument: allowed_types require_id_number require_live_capture require_matching_selfie",
+        "verification_session::CreateParamsProvidedDetails: email phone",
+        "verification_session::ListParams: client_reference_id created ending_before expand limit starting_after status",
+        "verification_session::RedactParams: expand",
+        "verification_session::RetrieveParams: expand",
+        "verification_session::UpdateParams: expand metadata options provided_details type",
+        "verification_session::UpdateParamsOptions: document",
+        "verification_session::UpdateParamsOptionsDocument: allowed_types require_id_number require_live_capture require_matching_selfie",
+        "verification_session::UpdateParamsProvidedDetails: email phone",
+    ];
+    assert_eq!(structs, expected);
 }
 
 /// Every Identity operation: its resource module, method name, HTTP method and
@@ -109,6 +173,7 @@ fn identity_operations_are_lowered_from_paths() {
     let operations: Vec<String> = ir
         .operations
         .iter()
+        .filter(|op| is_identity_or_shared(&op.module))
         .map(|op| {
             let path_params: Vec<&str> = op.path_params.iter().map(|p| p.rust_name.as_str()).collect();
             let params_in = match op.params_in {
@@ -146,5 +211,5 @@ fn resources_are_reexported_from_their_namespace() {
     // Compiles only if the paths exist; the assertion checks the constants.
     assert_eq!(stripe_api::identity::VerificationSession::OBJECT_NAME, "identity.verification_session");
     assert_eq!(stripe_api::identity::VerificationReport::OBJECT_NAME, "identity.verification_report");
-    assert_eq!(stripe_api::API_VERSION, "2023-08-16");
+    assert_eq!(stripe_api::API_VERSION, "2024-04-10");
 }

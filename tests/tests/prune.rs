@@ -3,25 +3,32 @@
 
 use std::path::Path;
 
+use stripe_codegen::config::Config;
 use stripe_codegen::{load, lower, prune};
 
 #[test]
 fn pruned_and_whole_documents_lower_to_the_same_ir() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    for version in ["2023-08-16", "2022-11-15"] {
-        let path = root.join(format!("../shared/stripe-openapi/{version}/spec3.yaml"));
+    // The configured policy: the default selection, with its `refine` entries (which
+    // read the event types from a path of their own).
+    let config = Config::load(&root.join("spec/codegen.yaml")).unwrap();
+    let configured: Vec<&str> = config.select.iter().map(String::as_str).collect();
+    for version in ["2024-04-10/spec3.json", "2023-08-16/spec3.yaml", "2022-11-15/spec3.yaml"] {
+        let path = root.join(format!("../shared/stripe-openapi/{version}"));
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let whole = load::parse(&bytes).unwrap();
         for select in [
-            &["identity.*"][..],
+            &configured[..],
+            &["identity.*"],
             &["tax.*"],
             &["customer"],
             &["checkout.session", "invoice"],
             &["issuing.*", "treasury.*"],
             &["subscription_schedule", "test_helpers.test_clock"],
         ] {
-            let policy = lower::Policy::select(select);
-            let pruned = load::parse_pruned(&bytes, &|tree| prune::prune(tree, &policy.select)).unwrap();
+            let policy = lower::Policy { refine: config.refine.clone(), ..lower::Policy::select(select) };
+            let pruned =
+                load::parse_pruned(&bytes, &|tree| prune::prune(tree, &policy.select, &policy.kept_paths())).unwrap();
             let expected = lower::lower(&whole, &policy);
             let actual = lower::lower(&pruned, &policy);
             if let Err(e) = &expected {
@@ -47,7 +54,7 @@ fn without_a_selected_resource_nothing_is_pruned() {
         "components": {"schemas": {"a": {"x-resourceId": "a"}, "b": {}}}
     });
     let before = tree.clone();
-    prune::prune(&mut tree, &["nothing".to_string()]);
+    prune::prune(&mut tree, &["nothing".to_string()], &[]);
     assert_eq!(tree, before);
     // An escaped name could be misread: pruning gives up rather than guess.
     let mut tree = serde_json::json!({
@@ -55,7 +62,7 @@ fn without_a_selected_resource_nothing_is_pruned() {
         "components": {"schemas": {"a": {"x-resourceId": "a"}, "a/b": {}, "c": {}}}
     });
     let before = tree.clone();
-    prune::prune(&mut tree, &["a".to_string()]);
+    prune::prune(&mut tree, &["a".to_string()], &[]);
     assert_eq!(tree, before);
     // Otherwise only the selection's paths and schemas stay.
     let mut tree = serde_json::json!({
@@ -70,7 +77,7 @@ fn without_a_selected_resource_nothing_is_pruned() {
             "b": {}, "c": {"x-resourceId": "c"}, "deleted": {}
         }}
     });
-    prune::prune(&mut tree, &["a".to_string()]);
+    prune::prune(&mut tree, &["a".to_string()], &[]);
     let keys = |pointer: &str| tree.pointer(pointer).unwrap().as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     // `/v1/ds` refers to a response, which lowering must see to judge.
     assert_eq!(keys("/paths"), ["/v1/as", "/v1/as/{id}/deleted", "/v1/ds"]);

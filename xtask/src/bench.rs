@@ -11,16 +11,22 @@ use std::time::{Duration, Instant};
 pub fn run(root: &Path, runs: usize) -> Result<(), String> {
     let config = stripe_codegen::config::Config::load(&root.join(stripe_codegen::pipeline::CONFIG_PATH))
         .map_err(|e| e.to_string())?;
-    let yaml = root.join(&config.spec.path);
+    let pinned_doc = root.join(&config.spec.path);
+    let pinned_json = pinned_doc.extension().is_some_and(|e| e == "json");
     let scratch = std::env::temp_dir().join(format!("stripe-codegen-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
     let result = (|| {
-        let json = scratch.join("spec3.json");
-        convert_to_json(&yaml, &json)?;
+        // The pinned document, and a copy in the other format (as a user might keep it).
+        let (copy, labels) = if pinned_json {
+            (scratch.join("spec3.yaml"), ["JSON (pinned)", "YAML copy"])
+        } else {
+            (scratch.join("spec3.json"), ["YAML (pinned)", "JSON copy"])
+        };
+        convert(&pinned_doc, &copy, !pinned_json)?;
         let binary = std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
-        say!("runs: {runs} per command, alternating; median (min) wall time in ms; {}", yaml.display());
+        say!("runs: {runs} per command, alternating; median (min) wall time in ms; {}", pinned_doc.display());
         say!("{:<36} {:>17} {:>17} {:>17} {:>7} {:>7}", "", "plain parse", "spec check", "codegen", "/plain", "/check");
-        for (label, doc, pinned) in [("YAML (pinned)", &yaml, true), ("JSON copy", &json, false)] {
+        for (label, doc, pinned) in [(labels[0], &pinned_doc, true), (labels[1], &copy, false)] {
             for via_cargo in [true, false] {
                 let how = if via_cargo { "cargo xtask" } else { "binary" };
                 let check = |plain: bool| {
@@ -39,7 +45,7 @@ pub fn run(root: &Path, runs: usize) -> Result<(), String> {
                     }
                     // A fresh directory per run, so that every run writes the whole crate
                     // (and none sees another document's CHANGES.md and makes a report).
-                    let out = scratch.join(format!("out-{}-{}-{i}", if pinned { "yaml" } else { "json" }, via_cargo));
+                    let out = scratch.join(format!("out-{}-{}-{i}", if pinned { "pinned" } else { "copy" }, via_cargo));
                     args.extend(["--out".into(), out.display().to_string()]);
                     args
                 };
@@ -71,13 +77,20 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-/// The pinned YAML document as JSON, as a user might keep it.
-fn convert_to_json(yaml: &Path, json: &Path) -> Result<(), String> {
-    let bytes = std::fs::read(yaml).map_err(|e| format!("{}: {e}", yaml.display()))?;
-    let value: serde_json::Value =
-        serde_yaml::from_slice(&bytes).map_err(|e| format!("{}: not YAML: {e}", yaml.display()))?;
-    let text = serde_json::to_vec(&value).map_err(|e| format!("cannot write JSON: {e}"))?;
-    std::fs::write(json, text).map_err(|e| format!("{}: {e}", json.display()))
+/// The document at `from` (YAML when `to_json`, else JSON) written to `to` in the
+/// other format.
+fn convert(from: &Path, to: &Path, to_json: bool) -> Result<(), String> {
+    let bytes = std::fs::read(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    let text = if to_json {
+        let value: serde_json::Value =
+            serde_yaml::from_slice(&bytes).map_err(|e| format!("{}: not YAML: {e}", from.display()))?;
+        serde_json::to_vec(&value).map_err(|e| format!("cannot write JSON: {e}"))?
+    } else {
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| format!("{}: not JSON: {e}", from.display()))?;
+        serde_yaml::to_string(&value).map_err(|e| format!("cannot write YAML: {e}"))?.into_bytes()
+    };
+    std::fs::write(to, text).map_err(|e| format!("{}: {e}", to.display()))
 }
 
 /// Runs the commands one after the other, `runs` times (after one warm-up run

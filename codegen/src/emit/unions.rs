@@ -18,6 +18,7 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, uses: &mut Uses) -> Result<
     let mut arms = Vec::new();
     let mut ids = Vec::new();
     let mut all_have_ids = true;
+    let mut object_names = Vec::new();
     for variant in &u.variants {
         let v = ident(&variant.rust_name)?;
         let mut ty = render(ir, &variant.ty, &def.module, uses)?;
@@ -31,8 +32,11 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, uses: &mut Uses) -> Result<
         variants.push(quote!(#[doc = #doc] #v(#ty),));
         if let Some(object) = &variant.object {
             arms.push(quote! {
-                Some(#object) => serde_json::from_value(value).map(Self::#v).map_err(serde::de::Error::custom),
+                Some(#object) => stripe_runtime::__private::decode_tagged(value, #object).map(Self::#v),
             });
+        }
+        if let Some(object) = &variant.object {
+            object_names.push(quote!(Self::#v(_) => Some(#object),));
         }
         let has_id =
             matches!(&variant.ty, TypeRef::Named(id) if matches!(&ir.get(*id).kind, TypeKind::Struct(s) if s.has_id()));
@@ -72,6 +76,20 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, uses: &mut Uses) -> Result<
             }
         }
     });
+    let object_name_impl = u.discriminated.then(|| {
+        quote! {
+            impl #name {
+                /// The `object` value of the payload: which kind of object it is
+                /// (`None` only for a payload of unknown kind without one).
+                pub fn object_name(&self) -> Option<&str> {
+                    match self {
+                        #(#object_names)*
+                        Self::#catch_all(value) => value.get("object").and_then(serde_json::Value::as_str),
+                    }
+                }
+            }
+        }
+    });
     Ok(quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Serialize, #derive_de)]
@@ -82,6 +100,7 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, uses: &mut Uses) -> Result<
             /// A value of a kind this version of the crate does not know, as sent.
             #catch_all(serde_json::Value),
         }
+        #object_name_impl
         #de_impl
         #object_impl
     })

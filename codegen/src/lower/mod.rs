@@ -27,6 +27,7 @@
 
 mod operations;
 mod placement;
+mod refine;
 mod schema;
 mod sites;
 
@@ -35,7 +36,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
-use crate::config::pattern_matches;
+use crate::config::{pattern_matches, Refinement};
 use crate::error::{pointer_push, Error, Result};
 use crate::ir::{Ir, TypeDef, TypeId, TypeKind, TypeRef, Usage};
 use crate::names::Namespace;
@@ -70,12 +71,21 @@ pub struct Policy {
     /// `METHOD.FIELD.PATH` patterns of params that may be cleared although the
     /// document does not say so (`update.metadata`).
     pub clearable: Vec<String>,
+    /// Properties given a more precise type than the document's, by the property's
+    /// JSON pointer.
+    pub refine: BTreeMap<String, Refinement>,
 }
 
 impl Policy {
     /// A policy that selects `select` and overrides nothing.
     pub fn select(select: &[&str]) -> Self {
         Policy { select: select.iter().map(|s| s.to_string()).collect(), ..Policy::default() }
+    }
+
+    /// The document paths (`/v1/webhook_endpoints`) the policy reads values from,
+    /// which pruning must keep.
+    pub fn kept_paths(&self) -> Vec<String> {
+        self.refine.values().filter_map(|r| refine::path_of(r.values_of.as_deref()?)).collect()
     }
 }
 
@@ -109,9 +119,12 @@ pub fn lower(doc: &OpenAPI, policy: &Policy) -> Result<Ir> {
     let placement = placement::Placement::new(schemas, &sites, rename);
 
     let mut lowerer = Lowerer {
+        doc,
         schemas,
         placement,
         clearable: &policy.clearable,
+        refine: &policy.refine,
+        resource_unions: Vec::new(),
         ir: Ir { api_version: doc.info.version.clone(), types: Vec::new(), operations: Vec::new() },
         components: HashMap::new(),
         in_progress: Vec::new(),
@@ -130,6 +143,7 @@ pub fn lower(doc: &OpenAPI, policy: &Policy) -> Result<Ir> {
     while let Some(pending) = lowerer.queue.pop_front() {
         lowerer.lower_struct_body(pending)?;
     }
+    lowerer.fill_resource_unions(&roots);
     lowerer.finish_unions();
     mark_boxed_fields(&mut lowerer.ir);
     Ok(lowerer.ir)
@@ -191,6 +205,8 @@ pub(crate) struct Hint<'h> {
     field: &'h str,
     /// The property's description.
     docs: &'h str,
+    /// The configured name of the type made here, if any (`refine`).
+    name: Option<&'h str>,
 }
 
 /// A property of an object schema, or a query parameter of an operation.
@@ -210,9 +226,14 @@ struct PendingStruct<'a> {
 }
 
 struct Lowerer<'a> {
+    doc: &'a OpenAPI,
     schemas: &'a IndexMap<String, ReferenceOr<Schema>>,
     placement: placement::Placement<'a>,
     clearable: &'a [String],
+    refine: &'a BTreeMap<String, Refinement>,
+    /// Unions of every selected resource (`refine`), to fill once all are lowered,
+    /// with the module of the resource they belong to.
+    resource_unions: Vec<(TypeId, Vec<String>)>,
     ir: Ir,
     /// Named types created for component schemas, by schema name.
     components: HashMap<&'a str, TypeId>,
@@ -242,7 +263,7 @@ impl<'a> Lowerer<'a> {
         };
         let (ctx, hint) = match site {
             Some((ctx, hint)) => (ctx.clone(), hint.clone()),
-            None => (self.placement.root_ctx(name), Hint { field: name, docs: "" }),
+            None => (self.placement.root_ctx(name), Hint { field: name, docs: "", name: None }),
         };
         if schema::is_named(schema) {
             self.schema_type(schema, &pointer, &ctx, &hint, Some(name))
@@ -334,7 +355,7 @@ impl<'a> Lowerer<'a> {
         let (module, wanted, is_resource) = match placed {
             Some(fixed) => fixed,
             None => {
-                let name = match component.and_then(|c| self.placement.renamed(c)) {
+                let name = match component.and_then(|c| self.placement.renamed(c)).or(hint.name) {
                     Some(name) => name.to_string(),
                     None => crate::names::type_name(&format!("{} {}", ctx.base, hint.field)),
                 };

@@ -421,7 +421,7 @@ impl<'a> Lowerer<'a> {
         let head = format!("Parameters of `{} {}`.", planned.method.as_str(), planned.path);
         let params_docs = if op_docs.is_empty() { head } else { format!("{head}\n\n{op_docs}") };
         let request_ctx = Ctx { usage: Usage::Request, ..resource_ctx.clone() };
-        let params_hint = Hint { field: &format!("{rust_name} params"), docs: "" };
+        let params_hint = Hint { field: &format!("{rust_name} params"), docs: "", name: None };
         let kind = TypeKind::Struct(Struct { object_name: None, resource_id: None, fields: Vec::new() });
         let (params_id, mut inner) = self.new_type(&request_ctx, &params_hint, None, pointer, params_docs, kind)?;
         inner.wire_path = rust_name.clone();
@@ -433,7 +433,7 @@ impl<'a> Lowerer<'a> {
                     Node::Ref(r) => ref_target(r, at)?.to_string(),
                     Node::Schema(_) => format!("{rust_name} response"),
                 };
-                let hint = Hint { field: &field, docs: "" };
+                let hint = Hint { field: &field, docs: "", name: None };
                 self.type_ref(*node, at, Some((&resource_ctx, &hint)))?
             }
             None => crate::ir::TypeRef::Json,

@@ -22,6 +22,10 @@ use crate::names::{module_name, type_name, Namespace};
 /// The module for types used by several resources.
 pub const SHARED_MODULE: &str = "shared";
 
+/// The runtime's module re-exported at the crate root (webhook signatures), which
+/// no resource's module may take.
+pub const WEBHOOK_MODULE: &str = "webhook";
+
 pub struct Placement<'a> {
     /// Module and type name of every resource in the closure.
     resources: HashMap<&'a str, (Vec<String>, String)>,
@@ -47,7 +51,7 @@ impl<'a> Placement<'a> {
         resources.sort();
         // Module names are claimed per parent module, in resource id order.
         let mut namespaces: HashMap<Vec<String>, Namespace> = HashMap::new();
-        namespaces.insert(Vec::new(), Namespace::with_reserved(&[SHARED_MODULE]));
+        namespaces.insert(Vec::new(), Namespace::with_reserved(&[SHARED_MODULE, WEBHOOK_MODULE]));
         let mut modules: HashMap<Vec<String>, Vec<String>> = HashMap::new();
         let mut placed = HashMap::new();
         for (id, name) in resources {

@@ -62,7 +62,7 @@ fn is_clear_marker(schema: &ReferenceOr<Schema>) -> bool {
 
 /// Documentation for a type: its own description, else its field's, else where it is used.
 /// `placed_at_site` says whether the type is named for (and only used at) this site.
-fn type_docs(own: Option<&String>, ctx: &Ctx, hint: &Hint<'_>, placed_at_site: bool) -> String {
+pub(super) fn type_docs(own: Option<&String>, ctx: &Ctx, hint: &Hint<'_>, placed_at_site: bool) -> String {
     let own = own.map(|s| s.trim()).unwrap_or("");
     if !own.is_empty() {
         to_rustdoc(own)
@@ -95,16 +95,8 @@ impl<'a> Lowerer<'a> {
                 if values.is_empty() {
                     return Ok(TypeRef::String);
                 }
-                let mut names = Namespace::with_reserved(&[CATCH_ALL_VARIANT]);
-                let mut variants: Vec<Variant> = Vec::new();
-                for value in values {
-                    if variants.iter().all(|v| &v.wire != value) {
-                        variants.push(Variant { wire: value.clone(), rust_name: names.claim(variant_name(value)) });
-                    }
-                }
                 let docs = type_docs(data.description.as_ref(), ctx, hint, self.placed_at_site(component));
-                let (id, _) = self.new_type(ctx, hint, component, pointer, docs, TypeKind::Enum(Enum { variants }))?;
-                Ok(TypeRef::Named(id))
+                self.string_enum(values, pointer, ctx, hint, component, docs)
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 if !i.enumeration.is_empty() {
@@ -289,7 +281,7 @@ impl<'a> Lowerer<'a> {
                 Node::Ref(r) => ref_target(r, &at)?.to_string(),
                 Node::Schema(s) => single_string_value_of_object(s).unwrap_or_else(|| format!("variant {}", i + 1)),
             };
-            let variant_hint = Hint { field: &raw, docs: "" };
+            let variant_hint = Hint { field: &raw, docs: "", name: None };
             let ty = self.type_ref(node, &at, Some((&inner, &variant_hint)))?;
             // Variants are named by the referenced schema (`card` -> `Card`, the
             // last segment of a resource id), or by their Rust type.
@@ -304,6 +296,27 @@ impl<'a> Lowerer<'a> {
         if let TypeKind::Union(union) = &mut self.ir.types[id.0].kind {
             union.variants = variants;
         }
+        Ok(TypeRef::Named(id))
+    }
+
+    /// A string enum of `values` (the first of repeated values counts).
+    pub(super) fn string_enum(
+        &mut self,
+        values: Vec<&String>,
+        pointer: &str,
+        ctx: &Ctx,
+        hint: &Hint<'_>,
+        component: Option<&'a str>,
+        docs: String,
+    ) -> Result<TypeRef> {
+        let mut names = Namespace::with_reserved(&[CATCH_ALL_VARIANT]);
+        let mut variants: Vec<Variant> = Vec::new();
+        for value in values {
+            if variants.iter().all(|v| &v.wire != value) {
+                variants.push(Variant { wire: value.clone(), rust_name: names.claim(variant_name(value)) });
+            }
+        }
+        let (id, _) = self.new_type(ctx, hint, component, pointer, docs, TypeKind::Enum(Enum { variants }))?;
         Ok(TypeRef::Named(id))
     }
 
@@ -353,8 +366,11 @@ impl<'a> Lowerer<'a> {
                 },
             };
             let description = description.filter(|d| !d.trim().is_empty()).unwrap_or(own_description);
-            let hint = Hint { field: prop, docs: description };
-            let mut ty = self.type_ref(node, &pointer, Some((&ctx, &hint)))?;
+            let hint = Hint { field: prop, docs: description, name: None };
+            let mut ty = match self.refine.get(pointer.as_str()) {
+                Some(refinement) => self.refined(refinement, &pointer, &ctx, &hint)?,
+                None => self.type_ref(node, &pointer, Some((&ctx, &hint)))?,
+            };
             if ctx.usage == Usage::Request && !ctx.wire_path.is_empty() {
                 let path = format!("{}.{prop}", ctx.wire_path);
                 if self.clearable.iter().any(|pattern| pattern_matches(pattern, &path)) {
