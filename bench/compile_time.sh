@@ -30,7 +30,7 @@ use stripe_api::identity::VerificationSession;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = stripe_api::Client::new(std::env::var("STRIPE_SECRET_KEY").unwrap_or_default());
-    let created = VerificationSession::create(&CreateParams::new(CreateParamsType::Document)).send(&client).await?;
+    let created = VerificationSession::create(&CreateParams::new().type_(CreateParamsType::Document)).send(&client).await?;
     println!("created {}", created.id);
     let listed = VerificationSession::list(&ListParams::new().limit(3)).send(&client).await?;
     println!("listed {}", listed.data.len());

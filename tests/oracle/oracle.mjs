@@ -8,67 +8,18 @@
 //
 // Install the pinned SDK first: npm ci --prefix tests/oracle
 
-import {readFileSync, writeFileSync, existsSync} from 'node:fs';
-import {dirname, join} from 'node:path';
-import {fileURLToPath} from 'node:url';
-import {createRequire} from 'node:module';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {HERE, REQUIRED_VERSION, startOracle} from './common.mjs';
 
-const REQUIRED_VERSION = '23.1.0';
 const GENERATED_BY = `node tests/oracle/oracle.mjs (stripe-node ${REQUIRED_VERSION}); do not edit`;
 const API_ORIGIN = 'https://api.stripe.com';
 const RESPONSE_BODY = '{"id":"x","object":"list","data":[],"has_more":false,"url":"/v1/x"}';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
 const CASES_PATH = join(HERE, 'cases.json');
-const EXPECTED_PATH = join(HERE, 'expected.json');
 
-function fail(msg) {
-  console.error(`oracle: ${msg}`);
-  process.exit(1);
-}
-
-// ---------------------------------------------------------------- arguments
-
-const argv = process.argv.slice(2);
-const unknownArgs = argv.filter((a) => a !== '--check');
-if (unknownArgs.length > 0) {
-  fail(`unknown argument(s): ${unknownArgs.join(' ')} (usage: oracle.mjs [--check])`);
-}
-const checkMode = argv.includes('--check');
-
-// ------------------------------------------------------- pinned SDK version
-
-// Resolve `stripe` the way an import from this file would, then find its
-// package.json (the package does not export it) and insist on the pin.
-function loadStripePackageInfo() {
-  const require = createRequire(import.meta.url);
-  let entry;
-  try {
-    entry = require.resolve('stripe');
-  } catch {
-    fail(`the stripe package is not installed; run: npm ci --prefix ${HERE}`);
-  }
-  let dir = dirname(entry);
-  for (;;) {
-    const pkgPath = join(dir, 'package.json');
-    if (existsSync(pkgPath)) {
-      const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
-      if (pkg.name === 'stripe') return {dir, version: pkg.version, pkgPath};
-    }
-    const parent = dirname(dir);
-    if (parent === dir) fail(`could not find package.json of the resolved stripe package (${entry})`);
-    dir = parent;
-  }
-}
-
-const stripePkg = loadStripePackageInfo();
-if (stripePkg.version !== REQUIRED_VERSION) {
-  fail(
-    `installed stripe is ${stripePkg.version} (${stripePkg.pkgPath}), ` +
-      `but the oracle is pinned to exactly ${REQUIRED_VERSION}; run: npm ci --prefix ${HERE}`,
-  );
-}
-const {default: Stripe} = await import('stripe');
+// Exits 1 on a bad argument or if the installed stripe is not the pinned one.
+const {Stripe, fail, writeOrCheck} = await startOracle({label: 'oracle', script: 'oracle.mjs', expected: 'expected.json'});
 
 // ------------------------------------------------------------ case loading
 
@@ -210,37 +161,4 @@ async function generate(cases) {
 
 const cases = loadCases();
 const generated = await generate(cases);
-const text = JSON.stringify(generated, null, 2) + '\n';
-
-if (!checkMode) {
-  writeFileSync(EXPECTED_PATH, text);
-  console.log(`oracle: wrote ${cases.length} cases to ${EXPECTED_PATH}`);
-  process.exit(0);
-}
-
-if (!existsSync(EXPECTED_PATH)) fail(`${EXPECTED_PATH} does not exist; run without --check to generate it`);
-const currentText = readFileSync(EXPECTED_PATH, 'utf8');
-if (currentText === text) {
-  console.log(`oracle: expected.json is up to date (${cases.length} cases)`);
-  process.exit(0);
-}
-
-let current;
-try {
-  current = JSON.parse(currentText);
-} catch (e) {
-  fail(`expected.json is stale (and not valid JSON: ${e.message}); regenerate with: node ${join(HERE, 'oracle.mjs')}`);
-}
-const problems = [];
-const curKeys = current && typeof current === 'object' ? Object.keys(current) : [];
-for (const k of Object.keys(generated)) {
-  if (!(k in (current ?? {}))) problems.push(`${k}: missing from expected.json`);
-  else if (JSON.stringify(current[k]) !== JSON.stringify(generated[k])) {
-    problems.push(`${k}: differs\n      expected.json: ${JSON.stringify(current[k])}\n      SDK now:       ${JSON.stringify(generated[k])}`);
-  }
-}
-for (const k of curKeys) {
-  if (!(k in generated)) problems.push(`${k}: in expected.json but not produced (case removed or renamed?)`);
-}
-if (problems.length === 0) problems.push('(same entries, but ordering or formatting differs)');
-fail(`expected.json is stale:\n  ${problems.join('\n  ')}\nregenerate with: node ${join(HERE, 'oracle.mjs')}`);
+writeOrCheck(generated, cases.length);

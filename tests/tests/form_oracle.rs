@@ -15,6 +15,7 @@ use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value;
+use stripe_api::event;
 use stripe_api::identity::verification_report as report;
 use stripe_api::identity::verification_session::{
     CancelParams, CreateParams, CreateParamsOptions, CreateParamsOptionsDocument,
@@ -308,6 +309,25 @@ fn rust_cases() -> Vec<(&'static str, String)> {
         ("raw_insertion_order", encode(&raw::insertion_order())),
         ("raw_integer_like_keys", encode(&raw::integer_like_keys())),
         ("raw_null_and_empty_strings", encode(&raw::null_and_empty())),
+        (
+            "ev_list_type_created",
+            encode(
+                &event::ListParams::new()
+                    .created(RangeBounds::new().gte(1_712_000_000).lt(1_712_086_400))
+                    .limit(100)
+                    .type_("identity.verification_session.*"),
+            ),
+        ),
+        (
+            "ev_list_types_delivery",
+            encode(
+                &event::ListParams::new()
+                    .delivery_success(false)
+                    .starting_after("evt_1PgcExample")
+                    .types(["identity.verification_session.verified", "identity.verification_session.requires_input"]),
+            ),
+        ),
+        ("ev_retrieve", encode(&event::RetrieveParams::new())),
     ];
     cases.into_iter().map(|(name, encoded)| (name, encoded.unwrap_or_else(|e| panic!("{name}: {e}")))).collect()
 }
@@ -521,9 +541,10 @@ fn operations_send_params_where_the_sdk_does() {
         let name = field(case, "name");
         let entry = &expected[name];
         // `identity.verificationSessions` -> module `identity::verification_session`.
-        let module = match resource {
-            "identity.verificationSessions" => ["identity", "verification_session"],
-            "identity.verificationReports" => ["identity", "verification_report"],
+        let module: &[&str] = match resource {
+            "identity.verificationSessions" => &["identity", "verification_session"],
+            "identity.verificationReports" => &["identity", "verification_report"],
+            "events" => &["event"],
             other => panic!("{name}: unknown resource {other}"),
         };
         let op = ir
