@@ -24,5 +24,6 @@ pub mod names;
 pub mod output;
 pub mod pipeline;
 pub mod prune;
+pub mod refs;
 
 pub use error::{Error, Location, Result};

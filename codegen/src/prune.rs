@@ -25,8 +25,7 @@ use std::collections::{HashSet, VecDeque};
 use serde_json::Value;
 
 use crate::config::pattern_matches;
-
-const SCHEMA_REF: &str = "#/components/schemas/";
+use crate::refs::{for_each_ref, SCHEMA_REF};
 
 /// Cuts `tree` down to what lowering the resources matching `select` reads; the
 /// paths in `keep` (`/v1/webhook_endpoints`) are kept whatever they refer to.
@@ -109,26 +108,11 @@ fn first_two(path: &str) -> Option<(&str, &str)> {
 /// The component schema names `value` refers to, and whether it has `$ref`s to
 /// anything else; `None` if a name is escaped (and so might be misread here).
 fn refs(value: &Value) -> Option<(Vec<String>, bool)> {
-    let mut out = Vec::new();
-    let mut other = false;
-    let mut stack = vec![value];
-    while let Some(value) = stack.pop() {
-        match value {
-            Value::Object(map) => {
-                for (key, child) in map {
-                    match (key.as_str(), child) {
-                        ("$ref", Value::String(reference)) => match reference.strip_prefix(SCHEMA_REF) {
-                            Some(name) if name.contains(['~', '%', '/']) => return None,
-                            Some(name) => out.push(name.to_owned()),
-                            None => other = true,
-                        },
-                        _ => stack.push(child),
-                    }
-                }
-            }
-            Value::Array(items) => stack.extend(items),
-            _ => {}
-        }
-    }
-    Some((out, other))
+    let (mut out, mut other, mut escaped) = (Vec::new(), false, false);
+    for_each_ref(value, true, |reference| match reference.strip_prefix(SCHEMA_REF) {
+        Some(name) if name.contains(['~', '%', '/']) => escaped = true,
+        Some(name) => out.push(name.to_owned()),
+        None => other = true,
+    });
+    (!escaped).then_some((out, other))
 }

@@ -23,9 +23,9 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 use serde_json::{Map, Value};
-use stripe_codegen::emit::CrateOptions;
+use stripe_codegen::emit::{self, CrateOptions};
 use stripe_codegen::lower::Policy;
-use stripe_codegen::{load, pipeline, Error, Location};
+use stripe_codegen::{load, lower, pipeline, Error, Location};
 
 // ---------------------------------------------------------------------------
 // The property.
@@ -60,9 +60,9 @@ fn check_bytes_untimed(bytes: &[u8]) -> Result<(), TestCaseError> {
     // As `cargo xtask codegen` reads it: pruned to the selection first.
     for select in [&["*"][..], &["widget", "gadget", "customer"][..]] {
         let policy = Policy::select(select);
-        let pruned =
-            load::parse_pruned(bytes, &|tree| stripe_codegen::prune::prune(tree, &policy.select, &policy.kept_paths()));
-        match pruned.and_then(|doc| pipeline::generate_document(&doc, &policy, &options)) {
+        let pruned = pipeline::parse_selected(bytes, &policy);
+        let lowered = pruned.and_then(|(doc, references)| lower::lower_with(&doc, &policy, &references));
+        match lowered.and_then(|ir| emit::emit(&ir, &options)) {
             Ok(_) => {}
             Err(e) => check_error(&e)?,
         }

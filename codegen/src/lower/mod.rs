@@ -4,9 +4,11 @@
 //!    closure of every component schema they reference (`sites`).
 //! 2. Place every named type (`placement`): a resource gets its own module
 //!    (`identity::verification_session::VerificationSession`); a schema referenced
-//!    from one place is named for that place (`LastError`, `OptionsDocument`) in
-//!    the module of its owner; a schema referenced from several places goes in the
-//!    `shared` module under its own name (`Address`).
+//!    from one place of the whole document is named for that place (`LastError`,
+//!    `OptionsDocument`) in the module of its owner; a schema referenced from
+//!    several places goes in the `shared` module under its own name (`Address`).
+//!    Counting over the whole document, not the selection, keeps a type's path the
+//!    same whatever else is selected.
 //! 3. Lower every schema to structs, enums and unions, breadth first from a work
 //!    queue (no recursion on the depth of the document's objects).
 //! 4. Lower the selected resources' operations (`operations`): path parameters,
@@ -40,6 +42,7 @@ use crate::config::{pattern_matches, Refinement};
 use crate::error::{pointer_push, Error, Result};
 use crate::ir::{Ir, TypeDef, TypeId, TypeKind, TypeRef, Usage};
 use crate::names::Namespace;
+use crate::refs::References;
 
 pub use operations::method_name;
 pub use placement::SHARED_MODULE;
@@ -92,6 +95,12 @@ impl Policy {
 /// Lowers the schemas of the resources matching the policy's selection (and
 /// everything they reference), and their operations, into the IR.
 pub fn lower(doc: &OpenAPI, policy: &Policy) -> Result<Ir> {
+    lower_with(doc, policy, &References::of(doc))
+}
+
+/// [`lower`] with the reference counts of the whole document, for a document
+/// pruned to the selection (which no longer holds all of its references).
+pub fn lower_with(doc: &OpenAPI, policy: &Policy, references: &References) -> Result<Ir> {
     let (select, rename) = (&policy.select, &policy.rename);
     let empty = IndexMap::new();
     let schemas = doc.components.as_ref().map_or(&empty, |c| &c.schemas);
@@ -116,7 +125,7 @@ pub fn lower(doc: &OpenAPI, policy: &Policy) -> Result<Ir> {
     let planned = operations::plan(doc, &root_names.iter().copied().collect::<HashSet<_>>())?;
     let operation_nodes: Vec<(Node<'_>, String)> = planned.iter().flat_map(|p| p.schema_nodes()).collect();
     let sites = sites::analyse(schemas, &root_names, &operation_nodes)?;
-    let placement = placement::Placement::new(schemas, &sites, rename);
+    let placement = placement::Placement::new(schemas, &sites, references, rename);
 
     let mut lowerer = Lowerer {
         doc,

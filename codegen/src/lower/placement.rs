@@ -3,8 +3,9 @@
 //! - A resource (`x-resourceId: identity.verification_session`) gets its own
 //!   module named by its id (`identity::verification_session`) and a type named
 //!   by the id's last segment (`VerificationSession`).
-//! - A schema referenced from several places goes in [`SHARED_MODULE`] under its
-//!   own name (`address` -> `shared::Address`).
+//! - A schema referenced from several places of the whole document (whatever is
+//!   selected) goes in [`SHARED_MODULE`] under its own name (`address` ->
+//!   `shared::Address`).
 //! - Any other schema is used from exactly one place and is named for it, in the
 //!   module of the type that uses it (not placed here).
 //!
@@ -18,6 +19,7 @@ use openapiv3::{ReferenceOr, Schema};
 use super::sites::Sites;
 use super::{resource_id, Ctx};
 use crate::names::{module_name, type_name, Namespace};
+use crate::refs::References;
 
 /// The module for types used by several resources.
 pub const SHARED_MODULE: &str = "shared";
@@ -38,6 +40,7 @@ impl<'a> Placement<'a> {
     pub fn new(
         schemas: &'a IndexMap<String, ReferenceOr<Schema>>,
         sites: &Sites<'a>,
+        references: &References,
         rename: &'a BTreeMap<String, String>,
     ) -> Self {
         let mut resources: Vec<(&str, &str)> = sites
@@ -79,7 +82,7 @@ impl<'a> Placement<'a> {
             .closure
             .iter()
             .copied()
-            .filter(|name| !placed.contains_key(name) && sites.count.get(name).copied().unwrap_or(0) > 1)
+            .filter(|name| !placed.contains_key(name) && references.get(name) > 1)
             .collect();
         Placement { resources: placed, shared, rename }
     }

@@ -1,7 +1,7 @@
-//! Which component schemas the selection needs, and from how many places each is
-//! referenced. Every `$ref` is checked here, before anything is lowered.
+//! Which component schemas the selection needs. Every `$ref` they hold is checked
+//! here, before anything is lowered.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
@@ -9,12 +9,10 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 use super::{ref_target, Node};
 use crate::error::{pointer_push, Error, Result};
 
-/// The closure of the selection and the number of places each schema is used from.
+/// The closure of the selection.
 pub struct Sites<'a> {
     /// Every component schema the selected resources need, in discovery order.
     pub closure: Vec<&'a str>,
-    /// For each component schema, the number of `$ref`s to it from the closure.
-    pub count: HashMap<&'a str, usize>,
 }
 
 /// Walks the closure of `roots` and of the schemas in `extra` (those of the
@@ -27,14 +25,12 @@ pub fn analyse<'a>(
     let mut seen: HashSet<&str> = roots.iter().copied().collect();
     let mut queue: VecDeque<&'a str> = roots.iter().copied().collect();
     let mut closure = Vec::new();
-    let mut count: HashMap<&'a str, usize> = HashMap::new();
     let mut visit = |refs: Vec<(&'a str, String)>, queue: &mut VecDeque<&'a str>| -> Result<()> {
         for (reference, pointer) in refs {
             let target = ref_target(reference, &pointer)?;
             let Some((target, _)) = schemas.get_key_value(target) else {
                 return Err(Error::at(pointer, format!("dangling $ref `{reference}`")));
             };
-            *count.entry(target.as_str()).or_default() += 1;
             if seen.insert(target.as_str()) {
                 queue.push_back(target.as_str());
             }
@@ -53,7 +49,7 @@ pub fn analyse<'a>(
         walk(Node::of(schema), &pointer_push("#/components/schemas", key), &mut refs)?;
         visit(refs, &mut queue)?;
     }
-    Ok(Sites { closure, count })
+    Ok(Sites { closure })
 }
 
 /// Collects every `$ref` in a schema with the pointer of where it is written.

@@ -1,0 +1,90 @@
+//! A type's Rust path does not depend on what else is selected: every type that a
+//! small selection makes from the document's schemas is at the same path (module
+//! and name) in the lowering of the whole document, on both Stripe documents.
+//! (Placement counts the whole document's references, not those of the selection.)
+//! The params and response types of operations are not compared: they follow their
+//! operation, and which resource an operation belongs to can still depend on the
+//! selection (`DELETE /v1/customers/{id}` returns a `deleted_customer`).
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use serde_json::Value;
+use stripe_codegen::ir::Ir;
+use stripe_codegen::lower::{self, Policy};
+use stripe_codegen::pipeline;
+
+const SELECTIONS: &[&[&str]] = &[
+    &["identity.*"],
+    &["tax.*"],
+    &["customer"],
+    &["checkout.session", "invoice"],
+    &["identity.*", "event"],
+    &["subscription_schedule", "test_helpers.test_clock"],
+];
+
+/// Lowers `bytes` as `cargo xtask codegen` does (pruned, with the whole
+/// document's reference counts).
+fn lower(bytes: &[u8], select: &[String]) -> Ir {
+    let policy = Policy { select: select.to_vec(), ..Policy::default() };
+    let (doc, references) = pipeline::parse_selected(bytes, &policy).unwrap_or_else(|e| panic!("{select:?}: {e}"));
+    lower::lower_with(&doc, &policy, &references).unwrap_or_else(|e| panic!("{select:?}: {e}"))
+}
+
+/// Every resource id of the document but those that do not lower yet (`file`:
+/// its upload is `multipart/form-data`, which the generator does not support).
+fn whole_document(bytes: &[u8]) -> Vec<String> {
+    let tree: Value = serde_json::from_slice(bytes).unwrap_or_else(|_| serde_yaml::from_slice(bytes).unwrap());
+    let schemas = tree["components"]["schemas"].as_object().unwrap();
+    let ids: BTreeSet<String> = schemas
+        .values()
+        .filter_map(|s| s.get("x-resourceId").and_then(Value::as_str))
+        .filter(|id| *id != "file")
+        .map(str::to_owned)
+        .collect();
+    ids.into_iter().collect()
+}
+
+/// `module::Name` of every type, by the JSON pointer of the schema it was made from.
+fn paths_by_source(ir: &Ir) -> HashMap<&str, BTreeSet<String>> {
+    let mut out: HashMap<&str, BTreeSet<String>> = HashMap::new();
+    for def in &ir.types {
+        out.entry(def.source.as_str()).or_default().insert(format!("{}::{}", def.module.join("::"), def.name));
+    }
+    out
+}
+
+#[test]
+fn type_paths_do_not_depend_on_the_selection() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    for document in ["2024-04-10/spec3.json", "2023-08-16/spec3.yaml"] {
+        let path = root.join("../shared/stripe-openapi").join(document);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let whole = lower(&bytes, &whole_document(&bytes));
+        let whole_paths = paths_by_source(&whole);
+        assert!(whole.types.len() > 3000, "{document}: {} types", whole.types.len());
+        for select in SELECTIONS {
+            let select: Vec<String> = select.iter().map(|s| s.to_string()).collect();
+            let small = lower(&bytes, &select);
+            let moved: Vec<String> = small
+                .types
+                .iter()
+                // Types of the document's schemas; those of operations follow the operation,
+                // whose resource can still depend on the selection (issue 12).
+                .filter(|def| def.source.starts_with("#/components/schemas/"))
+                .filter(|def| {
+                    let path = format!("{}::{}", def.module.join("::"), def.name);
+                    !whole_paths.get(def.source.as_str()).is_some_and(|paths| paths.contains(&path))
+                })
+                .map(|def| format!("{}::{} ({})", def.module.join("::"), def.name, def.source))
+                .collect();
+            assert!(
+                moved.is_empty(),
+                "{document} {select:?}: {} of {} types are elsewhere in the whole document's crate:\n{}",
+                moved.len(),
+                small.types.len(),
+                moved.join("\n")
+            );
+        }
+    }
+}
