@@ -24,7 +24,7 @@ pub enum Impact {
 
 /// One entry of the report.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Change {
+pub struct ApiChange {
     /// Breaking or not.
     pub impact: Impact,
     /// What changed, by its Rust path: `identity::verification_session::VerificationSession`,
@@ -37,7 +37,7 @@ pub struct Change {
 
 /// The changes between two lowered documents, breaking ones first, then
 /// non-breaking ones, then documentation changes, each group in item order.
-pub fn diff(old: &Ir, new: &Ir) -> Vec<Change> {
+pub fn diff(old: &Ir, new: &Ir) -> Vec<ApiChange> {
     let mut changes = Vec::new();
     let (old_types, new_types) = (types(old), types(new));
     for (path, before) in &old_types {
@@ -48,7 +48,7 @@ pub fn diff(old: &Ir, new: &Ir) -> Vec<Change> {
     }
     for (path, after) in &new_types {
         if !old_types.contains_key(path) {
-            changes.push(Change {
+            changes.push(ApiChange {
                 impact: Impact::NonBreaking,
                 item: path.clone(),
                 what: format!("{} added", after.label()),
@@ -65,15 +65,15 @@ pub fn diff(old: &Ir, new: &Ir) -> Vec<Change> {
     for (path, after) in &new_ops {
         if !old_ops.contains_key(path) {
             let what = format!("operation added: `{}`", after.http);
-            changes.push(Change { impact: Impact::NonBreaking, item: path.clone(), what });
+            changes.push(ApiChange { impact: Impact::NonBreaking, item: path.clone(), what });
         }
     }
     changes.sort();
     changes
 }
 
-fn removed(item: &str, label: &str) -> Change {
-    Change { impact: Impact::Breaking, item: item.to_owned(), what: format!("{label} removed") }
+fn removed(item: &str, label: &str) -> ApiChange {
+    ApiChange { impact: Impact::Breaking, item: item.to_owned(), what: format!("{label} removed") }
 }
 
 /// A type as users of the crate see it.
@@ -191,10 +191,10 @@ fn rust_type(ir: &Ir, ty: &TypeRef) -> String {
     }
 }
 
-fn compare_types(path: &str, before: &TypeView, after: &TypeView, changes: &mut Vec<Change>) {
+fn compare_types(path: &str, before: &TypeView, after: &TypeView, changes: &mut Vec<ApiChange>) {
     if before.kind != after.kind || before.usage != after.usage {
         let what = format!("was {}, is now {}", before.with_article(), after.with_article());
-        changes.push(Change { impact: Impact::Breaking, item: path.to_owned(), what });
+        changes.push(ApiChange { impact: Impact::Breaking, item: path.to_owned(), what });
         return;
     }
     if before.docs != after.docs {
@@ -210,7 +210,7 @@ fn compare_types(path: &str, before: &TypeView, after: &TypeView, changes: &mut 
         match after.members.get(name) {
             None if after.kind == Kind::Enum => {
                 let what = format!("value `{name}` removed");
-                changes.push(Change { impact: Impact::Breaking, item: item(name, old), what });
+                changes.push(ApiChange { impact: Impact::Breaking, item: item(name, old), what });
             }
             None => changes.push(removed(&item(name, old), label)),
             Some(new) if new != old => changes.push(member_change(item(name, old), label, old, new)),
@@ -231,15 +231,15 @@ fn compare_types(path: &str, before: &TypeView, after: &TypeView, changes: &mut 
             Member::Value { .. } => (Impact::NonBreaking, format!("value `{name}` added")),
             Member::Variant { rust_type } => (Impact::NonBreaking, format!("{label} added: `{rust_type}`")),
         };
-        changes.push(Change { impact, item: item(name, new), what });
+        changes.push(ApiChange { impact, item: item(name, new), what });
     }
 }
 
-fn docs_changed(item: &str) -> Change {
-    Change { impact: Impact::Documentation, item: item.to_owned(), what: "documentation changed".to_owned() }
+fn docs_changed(item: &str) -> ApiChange {
+    ApiChange { impact: Impact::Documentation, item: item.to_owned(), what: "documentation changed".to_owned() }
 }
 
-fn member_change(item: String, label: &str, old: &Member, new: &Member) -> Change {
+fn member_change(item: String, label: &str, old: &Member, new: &Member) -> ApiChange {
     let (impact, what) = match (old, new) {
         (
             Member::Field { rust_type: t0, required: r0, nullable: n0, docs: d0 },
@@ -271,7 +271,7 @@ fn member_change(item: String, label: &str, old: &Member, new: &Member) -> Chang
         }
         _ => (Impact::Breaking, format!("{label} changed kind")),
     };
-    Change { impact, item, what }
+    ApiChange { impact, item, what }
 }
 
 /// An operation as users of the crate see it.
@@ -305,8 +305,8 @@ fn op_view(ir: &Ir, op: &Operation) -> OperationView {
     }
 }
 
-fn compare_operations(path: &str, before: &OperationView, after: &OperationView, changes: &mut Vec<Change>) {
-    let mut push = |impact, what| changes.push(Change { impact, item: path.to_owned(), what });
+fn compare_operations(path: &str, before: &OperationView, after: &OperationView, changes: &mut Vec<ApiChange>) {
+    let mut push = |impact, what| changes.push(ApiChange { impact, item: path.to_owned(), what });
     if before.arguments != after.arguments {
         let signature = |arguments: &[(String, String)]| {
             arguments.iter().map(|(name, ty)| format!("{name}: {ty}")).collect::<Vec<_>>().join(", ")
@@ -340,7 +340,7 @@ pub struct Report {
     /// The selection both were lowered with.
     pub select: Vec<String>,
     /// The changes, breaking first.
-    pub changes: Vec<Change>,
+    pub changes: Vec<ApiChange>,
 }
 
 /// One document of a report.
@@ -419,7 +419,7 @@ impl Report {
             ),
         ];
         for (impact, title, intro) in sections {
-            let group: Vec<&Change> = self.changes.iter().filter(|c| c.impact == impact).collect();
+            let group: Vec<&ApiChange> = self.changes.iter().filter(|c| c.impact == impact).collect();
             if group.is_empty() {
                 continue;
             }

@@ -11,7 +11,7 @@
 
 #![warn(missing_docs)]
 
-pub mod changes;
+pub mod changelog;
 pub mod config;
 pub mod diff;
 pub mod docs;

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 
 /// How the output directory differs from the generated files.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Changes {
+pub struct WritePlan {
     /// Files that do not exist yet.
     pub added: Vec<String>,
     /// Files whose contents differ.
@@ -21,7 +21,7 @@ pub struct Changes {
     pub unchanged: usize,
 }
 
-impl Changes {
+impl WritePlan {
     /// Whether the output directory is up to date.
     pub fn is_empty(&self) -> bool {
         self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
@@ -38,11 +38,11 @@ impl Changes {
 }
 
 /// Compares `files` with what `out_dir` holds.
-pub fn plan(files: &Files, out_dir: &Path) -> Result<Changes> {
-    let mut changes = Changes::default();
+pub fn plan(files: &Files, out_dir: &Path) -> Result<WritePlan> {
+    let mut plan = WritePlan::default();
     for (path, contents) in files {
         match std::fs::read(out_dir.join(path)) {
-            Ok(existing) if existing == contents.as_bytes() => changes.unchanged += 1,
+            Ok(existing) if existing == contents.as_bytes() => plan.unchanged += 1,
             Ok(existing) if !has_marker(&existing) => {
                 return Err(Error::file(
                     out_dir.join(path).display(),
@@ -52,31 +52,31 @@ pub fn plan(files: &Files, out_dir: &Path) -> Result<Changes> {
                     ),
                 ))
             }
-            Ok(_) => changes.changed.push(path.clone()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => changes.added.push(path.clone()),
+            Ok(_) => plan.changed.push(path.clone()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => plan.added.push(path.clone()),
             Err(e) => return Err(Error::file(out_dir.join(path).display(), format!("cannot read: {e}"))),
         }
     }
     for path in generated_files(out_dir)? {
         if !files.contains_key(&path) {
-            changes.removed.push(path);
+            plan.removed.push(path);
         }
     }
-    Ok(changes)
+    Ok(plan)
 }
 
 /// Makes `out_dir` hold exactly `files` besides its hand-written files, atomically:
-/// nothing happens when `changes` is empty; otherwise the new directory is staged
+/// nothing happens when `plan` is empty; otherwise the new directory is staged
 /// beside it (the generated files written, the hand-written ones hard-linked, or
 /// copied where links are not possible) and then swapped into place with two
 /// renames, so an error or an interrupt never leaves a half-written `out_dir`.
 ///
 /// `target/` and dot entries at the top of `out_dir` are moved over as they are.
 /// A swap interrupted between its two renames is finished by the next run.
-pub fn apply(files: &Files, out_dir: &Path, changes: &Changes) -> Result<()> {
+pub fn apply(files: &Files, out_dir: &Path, plan: &WritePlan) -> Result<()> {
     let (staging, backup) = siblings(out_dir)?;
     recover(out_dir, &staging, &backup)?;
-    if changes.is_empty() {
+    if plan.is_empty() {
         return Ok(());
     }
     let staged = stage(files, out_dir, &staging);

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::changes::{self, Source};
+use crate::changelog::{self, Source};
 use crate::config::{Config, Pin};
 use crate::diff::{self, Report, Side};
 use crate::emit::{self, CrateOptions, Files};
@@ -54,7 +54,7 @@ pub struct Generated {
     /// Where the files belong.
     pub out_dir: PathBuf,
     /// The API change report, when this run is against another document than the
-    /// one the output directory was generated from (it is also in [`changes::FILE`]).
+    /// one the output directory was generated from (it is also in [`changelog::FILE`]).
     pub report: Option<Report>,
     /// Things the user should know that did not stop the run.
     pub warnings: Vec<String>,
@@ -138,9 +138,9 @@ pub fn generate(root: &Path, options: &Options) -> Result<Generated> {
         path: if pinned { config.spec.path.clone() } else { absolute(&path).display().to_string() },
     };
     let started = Instant::now();
-    let (changes, report, warnings) = changes_file(root, &out_dir, &source, &ir, &policy);
+    let (changelog, report, warnings) = changelog_file(root, &out_dir, &source, &ir, &policy);
     timings.report = started.elapsed();
-    files.insert(changes::FILE.to_owned(), changes);
+    files.insert(changelog::FILE.to_owned(), changelog);
     Ok(Generated { ir, files, out_dir, report, warnings, timings })
 }
 
@@ -154,22 +154,22 @@ fn policy(config: &Config, options: &Options) -> lower::Policy {
     }
 }
 
-/// The contents of [`changes::FILE`] for a crate generated from `source`: the
+/// The contents of [`changelog::FILE`] for a crate generated from `source`: the
 /// existing report if the output directory was generated from the same document,
 /// else the report against the document it was generated from (also returned).
-fn changes_file(
+fn changelog_file(
     root: &Path,
     out_dir: &Path,
     source: &Source,
     ir: &Ir,
     policy: &lower::Policy,
 ) -> (String, Option<Report>, Vec<String>) {
-    let existing = std::fs::read_to_string(out_dir.join(changes::FILE)).unwrap_or_default();
-    let Some((previous, body)) = changes::parse(&existing) else {
-        return (changes::render(source, &changes::first_body(source)), None, Vec::new());
+    let existing = std::fs::read_to_string(out_dir.join(changelog::FILE)).unwrap_or_default();
+    let Some((previous, body)) = changelog::parse(&existing) else {
+        return (changelog::render(source, &changelog::first_body(source)), None, Vec::new());
     };
     if previous.sha256 == source.sha256 {
-        return (changes::render(source, body), None, Vec::new());
+        return (changelog::render(source, body), None, Vec::new());
     }
     let path = resolve(root, &previous.path);
     let old_ir = lower_file(&path, "the previous OpenAPI document", Some(&previous.sha256), policy).map(|(ir, _)| ir);
@@ -181,12 +181,12 @@ fn changes_file(
                 select: policy.select.clone(),
                 changes: diff::diff(&old_ir, ir),
             };
-            (changes::render(source, &report.to_markdown()), Some(report), Vec::new())
+            (changelog::render(source, &report.to_markdown()), Some(report), Vec::new())
         }
         Err(e) => {
             let warning = format!("no API change report: the previous document cannot be compared: {e}");
             (
-                changes::render(source, &changes::unavailable_body(&previous, source, &e.to_string())),
+                changelog::render(source, &changelog::unavailable_body(&previous, source, &e.to_string())),
                 None,
                 vec![warning],
             )

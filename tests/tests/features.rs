@@ -73,8 +73,8 @@ fn generation_is_deterministic() {
 }
 
 fn write_crate(files: &Files, dir: &Path) {
-    let changes = output::plan(files, dir).unwrap();
-    output::apply(files, dir, &changes).unwrap();
+    let plan = output::plan(files, dir).unwrap();
+    output::apply(files, dir, &plan).unwrap();
     // Build with the versions the workspace already resolved (and has fetched).
     std::fs::copy(repo_root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
 }

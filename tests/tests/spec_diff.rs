@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use stripe_codegen::diff::{Change, Impact, Report};
+use stripe_codegen::diff::{ApiChange, Impact, Report};
 use stripe_codegen::{load, lower, pipeline};
 
 fn repo_root() -> PathBuf {
@@ -22,7 +22,7 @@ fn pair(kind: &str) -> Report {
 
 /// The change to `item` (exactly one), as `(impact, what)`.
 fn change<'r>(report: &'r Report, item: &str) -> (Impact, &'r str) {
-    let found: Vec<&Change> = report.changes.iter().filter(|c| c.item == item).collect();
+    let found: Vec<&ApiChange> = report.changes.iter().filter(|c| c.item == item).collect();
     assert_eq!(found.len(), 1, "{item}: {found:?}\n{}", report.to_text());
     (found[0].impact, found[0].what.as_str())
 }
@@ -95,7 +95,7 @@ fn operations_and_params() {
     assert_eq!(change(&report, "widget::CreateParams.tags"), (Impact::Breaking, "param removed"));
     assert_eq!(change(&report, "widget::CreateParams.size"), (Impact::NonBreaking, "param added: `Option<i64>`"));
     // The path parameter's new name does not matter to callers: arguments are positional.
-    let retrieve: Vec<&Change> = report.changes.iter().filter(|c| c.item == "widget::Widget::retrieve()").collect();
+    let retrieve: Vec<&ApiChange> = report.changes.iter().filter(|c| c.item == "widget::Widget::retrieve()").collect();
     assert!(retrieve.iter().all(|c| c.impact == Impact::NonBreaking), "{retrieve:?}");
     assert_eq!(retrieve.len(), 2, "{retrieve:?}");
 }

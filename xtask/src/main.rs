@@ -196,25 +196,25 @@ fn codegen(options: pipeline::Options, check: bool, timings: bool) -> ExitCode {
     for warning in &generated.warnings {
         eprintln!("warning: {warning}");
     }
-    let changes = match output::plan(&generated.files, &generated.out_dir) {
-        Ok(changes) => changes,
+    let plan = match output::plan(&generated.files, &generated.out_dir) {
+        Ok(plan) => plan,
         Err(e) => return fail(&e),
     };
     let out = generated.out_dir.display();
     if check {
-        if changes.is_empty() {
-            say!("{out} is up to date ({} files)", changes.unchanged);
+        if plan.is_empty() {
+            say!("{out} is up to date ({} files)", plan.unchanged);
             return ExitCode::SUCCESS;
         }
         eprintln!("{out} is not what `cargo xtask codegen` generates; these files would change:");
-        for line in changes.lines() {
+        for line in plan.lines() {
             eprintln!("  {line}");
         }
         eprintln!("run `cargo xtask codegen` to update them");
         return ExitCode::FAILURE;
     }
     let writing = Instant::now();
-    if let Err(e) = output::apply(&generated.files, &generated.out_dir, &changes) {
+    if let Err(e) = output::apply(&generated.files, &generated.out_dir, &plan) {
         return fail(&e);
     }
     let write = writing.elapsed();
@@ -231,16 +231,16 @@ fn codegen(options: pipeline::Options, check: bool, timings: bool) -> ExitCode {
          {} files written, {} removed, {} unchanged",
         generated.ir.types.len(),
         generated.ir.api_version,
-        changes.added.len() + changes.changed.len(),
-        changes.removed.len(),
-        changes.unchanged,
+        plan.added.len() + plan.changed.len(),
+        plan.removed.len(),
+        plan.unchanged,
     );
-    for line in changes.lines() {
+    for line in plan.lines() {
         say!("  {line}");
     }
     if let Some(report) = &generated.report {
         say_raw!("\n{}", report.to_text());
-        say!("(also in {}/{})", generated.out_dir.display(), stripe_codegen::changes::FILE);
+        say!("(also in {}/{})", generated.out_dir.display(), stripe_codegen::changelog::FILE);
     }
     if timings {
         print_timings(&generated.timings, write, started.elapsed());
