@@ -1,10 +1,6 @@
 //! The HTTP client against a scripted server on loopback: exact bytes on the wire,
 //! retries, errors, pagination, path escaping and proxies.
 
-mod support;
-#[path = "support/proxy.rs"]
-mod test_proxy;
-
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -16,8 +12,8 @@ use stripe_runtime::{
     path_segment, ApiSpec, AppInfo, Client, ClientBuilder, Error, List, Method, Object, ParamsIn, Request,
     RequestOptions,
 };
-use support::{Recorded, Reply, TestServer};
-use test_proxy::{ProxyMode, TestProxy};
+use stripe_test_support::proxy::{ProxyMode, TestProxy};
+use stripe_test_support::{Recorded, Reply, TestServer};
 
 const KEY: &str = "sk_test_SECRET123";
 static SPEC: ApiSpec = ApiSpec { api_version: "2023-08-16", user_agent: "stripe-api/0.1.0" };

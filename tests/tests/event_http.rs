@@ -1,11 +1,7 @@
 //! The generated `Event` methods end to end, on a recording server on loopback
-//! (`runtime/tests/support`): the exact request (the bytes stripe-node sends for the
+//! (`stripe-test-support`): the exact request (the bytes stripe-node sends for the
 //! same call, from `tests/oracle/expected.json`) and the typed events decoded from
 //! replies made of the pinned version's published example objects.
-
-#[path = "../../runtime/tests/support/mod.rs"]
-#[allow(dead_code)]
-mod support;
 
 use std::path::Path;
 use std::time::Duration;
@@ -14,7 +10,7 @@ use serde_json::{json, Value};
 use stripe_api::event::{Event, EventObject, EventType, ListParams, RetrieveParams};
 use stripe_api::identity::verification_session::Status;
 use stripe_api::{Client, RangeBounds};
-use support::{Recorded, Reply, TestServer};
+use stripe_test_support::{Recorded, Reply, TestServer};
 
 const KEY: &str = "sk_test_event_http";
 

@@ -1,15 +1,11 @@
 //! The generated Identity methods end to end: each one is sent with the runtime's
-//! client to a recording server on loopback (`runtime/tests/support`), and the test
+//! client to a recording server on loopback (`stripe-test-support`), and the test
 //! checks what arrived (method, path, raw query, body bytes, headers) and what the
 //! method decoded from a reply shaped like Stripe's published example objects
 //! (`fixtures3.json` of the pinned API version, 2024-04-10).
 //!
 //! Where `tests/oracle/expected.json` has a case for a call, the bytes must also
 //! be exactly what stripe-node sends for it.
-
-#[path = "../../runtime/tests/support/mod.rs"]
-#[allow(dead_code)]
-mod support;
 
 #[path = "../examples/identity.rs"]
 #[allow(dead_code)]
@@ -32,7 +28,7 @@ use stripe_api::identity::verification_session::{
 };
 use stripe_api::{Client, Error, Expandable, List, RequestOptions, Timestamp};
 use stripe_runtime::RangeBounds;
-use support::{Recorded, Reply, TestServer};
+use stripe_test_support::{Recorded, Reply, TestServer};
 
 const KEY: &str = "sk_test_identity_http_123";
 const SESSIONS: &str = "/v1/identity/verification_sessions";

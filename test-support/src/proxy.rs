@@ -1,6 +1,5 @@
 //! An HTTP `CONNECT` proxy on loopback (tokio) that records the `CONNECT` requests it
-//! gets. Not part of `support/mod.rs`, which `tests/tests/identity_http.rs` shares
-//! without tokio's `io-util`.
+//! gets.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

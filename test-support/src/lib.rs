@@ -1,5 +1,12 @@
-//! A scripted HTTP/1.1 server on loopback (hyper): records every request exactly as
-//! it arrived and answers with the next reply of its script.
+//! Test doubles shared by the workspace's tests (a crate of its own rather than a
+//! file included with `#[path]` by each test crate):
+//!
+//! - [`TestServer`]: a scripted HTTP/1.1 server on loopback (hyper) that records every
+//!   request exactly as it arrived and answers with the next reply of its script;
+//! - [`proxy::TestProxy`]: an HTTP `CONNECT` proxy on loopback that records the
+//!   `CONNECT` requests it gets.
+
+pub mod proxy;
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
