@@ -97,7 +97,8 @@ pub struct Field {
     pub nullable: bool,
     /// Whether the field is boxed to break a cycle of types.
     pub boxed: bool,
-    /// Markdown documentation.
+    /// Markdown documentation; empty when the document has none (the emitters then
+    /// name the field, and for a param the method that sends it).
     pub docs: String,
 }
 

@@ -2,49 +2,50 @@
 // Do not edit: edit the generator or `spec/` and run `cargo xtask codegen`.
 
 //! The `event` resource: [`Event`] and the types only it uses.
-use serde::Deserialize;
-use serde::Serialize;
+
 use std::collections::BTreeMap;
-use stripe_runtime::List;
-use stripe_runtime::Object;
-use stripe_runtime::RangeQuery;
-use stripe_runtime::Timestamp;
-/// Events are our way of letting you know when something interesting happens in
-/// your account. When an interesting event occurs, we create a new `Event`
-/// object. For example, when a charge succeeds, we create a `charge.succeeded`
-/// event, and when an invoice payment attempt fails, we create an
-/// `invoice.payment_failed` event. Certain API requests might create multiple
-/// events. For example, if you create a new subscription for a
-/// customer, you receive both a `customer.subscription.created` event and a
-/// `charge.succeeded` event.
+
+use serde::{Deserialize, Serialize};
+use stripe_runtime::{
+    path_segment, wire_enum, List, Method, Object, ParamsIn, RangeQuery, Timestamp,
+};
+
+use crate::identity::verification_report::VerificationReport;
+use crate::identity::verification_session::VerificationSession;
+
+/// Events are our way of letting you know when something interesting happens in your account. When
+/// an interesting event occurs, we create a new `Event` object. For example, when a charge
+/// succeeds, we create a `charge.succeeded` event, and when an invoice payment attempt fails, we
+/// create an `invoice.payment_failed` event. Certain API requests might create multiple events. For
+/// example, if you create a new subscription for a customer, you receive both a
+/// `customer.subscription.created` event and a `charge.succeeded` event.
 ///
-/// Events occur when the state of another API resource changes. The event's data
-/// field embeds the resource's state at the time of the change. For
-/// example, a `charge.succeeded` event contains a charge, and an
-/// `invoice.payment_failed` event contains an invoice.
+/// Events occur when the state of another API resource changes. The event's data field embeds the
+/// resource's state at the time of the change. For example, a `charge.succeeded` event contains a
+/// charge, and an `invoice.payment_failed` event contains an invoice.
 ///
 /// As with other API resources, you can use endpoints to retrieve an
-/// [individual event](https://stripe.com/docs/api#retrieve_event) or a [list of events](https://stripe.com/docs/api#list_events)
-/// from the API. We also have a separate
-/// [webhooks](http://en.wikipedia.org/wiki/Webhook) system for sending the
-/// `Event` objects directly to an endpoint on your server. You can manage
-/// webhooks in your
-/// [account settings](https://dashboard.stripe.com/account/webhooks). Learn how
-/// to [listen for events](https://docs.stripe.com/webhooks)
-/// so that your integration can automatically trigger reactions.
+/// [individual event](https://stripe.com/docs/api#retrieve_event) or a
+/// [list of events](https://stripe.com/docs/api#list_events) from the API. We also have a separate
+/// [webhooks](http://en.wikipedia.org/wiki/Webhook) system for sending the `Event` objects directly
+/// to an endpoint on your server. You can manage webhooks in your
+/// [account settings](https://dashboard.stripe.com/account/webhooks). Learn how to
+/// [listen for events](https://docs.stripe.com/webhooks) so that your integration can automatically
+/// trigger reactions.
 ///
 /// When using [Connect](https://docs.stripe.com/connect), you can also receive event notifications
-/// that occur in connected accounts. For these events, there's an
-/// additional `account` attribute in the received `Event` object.
+/// that occur in connected accounts. For these events, there's an additional `account` attribute in
+/// the received `Event` object.
 ///
-/// We only guarantee access to events through the [Retrieve Event API](https://stripe.com/docs/api#retrieve_event)
-/// for 30 days.
+/// We only guarantee access to events through the
+/// [Retrieve Event API](https://stripe.com/docs/api#retrieve_event) for 30 days.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "object", rename = "event")]
 pub struct Event {
     /// The connected account that originates the event.
     pub account: Option<String>,
-    /// The Stripe API version used to render `data`. This property is populated only for events on or after October 31, 2014.
+    /// The Stripe API version used to render `data`. This property is populated only for events on
+    /// or after October 31, 2014.
     pub api_version: Option<String>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: Timestamp,
@@ -52,9 +53,11 @@ pub struct Event {
     pub data: Data,
     /// Unique identifier for the object.
     pub id: String,
-    /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
+    /// Has the value `true` if the object exists in live mode or the value `false` if the object
+    /// exists in test mode.
     pub livemode: bool,
-    /// Number of webhooks that haven't been successfully delivered (for example, to return a 20x response) to the URLs you specify.
+    /// Number of webhooks that haven't been successfully delivered (for example, to return a 20x
+    /// response) to the URLs you specify.
     pub pending_webhooks: i64,
     /// Information on the API request that triggers the event.
     pub request: Option<Request>,
@@ -62,29 +65,29 @@ pub struct Event {
     #[serde(rename = "type")]
     pub type_: EventType,
 }
+
 impl Event {
     /// The value of `object` in every `Event` sent by the API.
     pub const OBJECT_NAME: &'static str = "event";
-}
-impl Object for Event {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-impl Event {
-    /// List events, going back up to 30 days. Each event data is rendered according to Stripe API version at its creation time, specified in [event object](https://docs.stripe.com/api/events/object) `api_version` attribute (not according to your current Stripe API version or `Stripe-Version` header).
+
+    /// List events, going back up to 30 days. Each event data is rendered according to Stripe API
+    /// version at its creation time, specified in
+    /// [event object](https://docs.stripe.com/api/events/object) `api_version` attribute (not
+    /// according to your current Stripe API version or `Stripe-Version` header).
     ///
     /// `GET /v1/events`
     pub fn list(params: &ListParams) -> stripe_runtime::Request<List<Event>> {
         stripe_runtime::Request::new(
             &crate::API_SPEC,
-            stripe_runtime::Method::Get,
+            Method::Get,
             String::from("/v1/events"),
-            stripe_runtime::ParamsIn::Query,
+            ParamsIn::Query,
             params,
         )
     }
-    /// Retrieves the details of an event. Supply the unique identifier of the event, which you might have received in a webhook.
+
+    /// Retrieves the details of an event. Supply the unique identifier of the event, which you
+    /// might have received in a webhook.
     ///
     /// `GET /v1/events/{id}`
     pub fn retrieve(
@@ -93,37 +96,49 @@ impl Event {
     ) -> stripe_runtime::Request<Event> {
         stripe_runtime::Request::new(
             &crate::API_SPEC,
-            stripe_runtime::Method::Get,
-            format!("/v1/events/{}", stripe_runtime::path_segment(id)),
-            stripe_runtime::ParamsIn::Query,
+            Method::Get,
+            format!("/v1/events/{}", path_segment(id)),
+            ParamsIn::Query,
             params,
         )
     }
 }
+
+impl Object for Event {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
 /// The `data` of `Event`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Data {
-    /// Object containing the API resource relevant to the event. For example, an `invoice.created` event will have a full [invoice object](https://stripe.com/docs/api#invoice_object) as the value of the object key.
+    /// Object containing the API resource relevant to the event. For example, an `invoice.created`
+    /// event will have a full [invoice object](https://stripe.com/docs/api#invoice_object) as the
+    /// value of the object key.
     pub object: EventObject,
-    /// Object containing the names of the updated attributes and their values prior to the event (only included in events of type `*.updated`). If an array attribute has any updated elements, this object contains the entire array. In Stripe API versions 2017-04-06 or earlier, an updated array attribute in this object includes only the updated array elements.
+    /// Object containing the names of the updated attributes and their values prior to the event
+    /// (only included in events of type `*.updated`). If an array attribute has any updated
+    /// elements, this object contains the entire array. In Stripe API versions 2017-04-06 or
+    /// earlier, an updated array attribute in this object includes only the updated array elements.
     pub previous_attributes: Option<BTreeMap<String, serde_json::Value>>,
 }
-/// Object containing the API resource relevant to the event. For example, an `invoice.created` event will have a full [invoice object](https://stripe.com/docs/api#invoice_object) as the value of the object key.
+
+/// Object containing the API resource relevant to the event. For example, an `invoice.created`
+/// event will have a full [invoice object](https://stripe.com/docs/api#invoice_object) as the value
+/// of the object key.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum EventObject {
     /// An object with `object: "identity.verification_report"`.
-    IdentityVerificationReport(
-        Box<crate::identity::verification_report::VerificationReport>,
-    ),
+    IdentityVerificationReport(Box<VerificationReport>),
     /// An object with `object: "identity.verification_session"`.
-    IdentityVerificationSession(
-        Box<crate::identity::verification_session::VerificationSession>,
-    ),
+    IdentityVerificationSession(Box<VerificationSession>),
     /// A value of a kind this version of the crate does not know, as sent.
     Unrecognized(serde_json::Value),
 }
+
 impl EventObject {
     /// The `object` value of the payload: which kind of object it is
     /// (`None` only for a payload of unknown kind without one).
@@ -137,6 +152,7 @@ impl EventObject {
         }
     }
 }
+
 impl<'de> Deserialize<'de> for EventObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -161,6 +177,7 @@ impl<'de> Deserialize<'de> for EventObject {
         }
     }
 }
+
 impl Object for EventObject {
     fn id(&self) -> &str {
         match self {
@@ -172,6 +189,7 @@ impl Object for EventObject {
         }
     }
 }
+
 /// Description of the event (for example, `invoice.created` or `charge.refunded`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -637,6 +655,7 @@ pub enum EventType {
     /// A value this version of the crate does not know; it holds the value as sent.
     Unrecognized(String),
 }
+
 impl EventType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -941,7 +960,9 @@ impl EventType {
             Self::Unrecognized(value) => value,
         }
     }
-    /// The variant for a wire value; values this version does not know are kept in [`EventType::Unrecognized`].
+
+    /// The variant for a wire value; values this version does not know are kept in
+    /// [`EventType::Unrecognized`].
     pub fn from_wire(value: &str) -> Self {
         match value {
             "account.application.authorized" => Self::AccountApplicationAuthorized,
@@ -1245,59 +1266,97 @@ impl EventType {
         }
     }
 }
-stripe_runtime::wire_enum!(EventType);
+
+wire_enum!(EventType);
+
+/// Information on the API request that triggers the event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    /// ID of the API request that caused the event. If null, the event was automatic (e.g.,
+    /// Stripe's automatic subscription handling). Request logs are available in the
+    /// [dashboard](https://dashboard.stripe.com/logs), but currently not in the API.
+    pub id: Option<String>,
+    /// The idempotency key transmitted during the request, if any. *Note: This property is
+    /// populated only for events on or after May 23, 2017*.
+    pub idempotency_key: Option<String>,
+}
+
 /// Parameters of `GET /v1/events`.
 ///
-/// List events, going back up to 30 days. Each event data is rendered according to Stripe API version at its creation time, specified in [event object](https://docs.stripe.com/api/events/object) `api_version` attribute (not according to your current Stripe API version or `Stripe-Version` header).
+/// List events, going back up to 30 days. Each event data is rendered according to Stripe API
+/// version at its creation time, specified in
+/// [event object](https://docs.stripe.com/api/events/object) `api_version` attribute (not according
+/// to your current Stripe API version or `Stripe-Version` header).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ListParams {
     /// Only return events that were created during the given date interval.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<RangeQuery<i64>>,
-    /// Filter events by whether all webhooks were successfully delivered. If false, events which are still pending or have failed all delivery attempts to a webhook endpoint will be returned.
+    /// Filter events by whether all webhooks were successfully delivered. If false, events which
+    /// are still pending or have failed all delivery attempts to a webhook endpoint will be
+    /// returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_success: Option<bool>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
+    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in
+    /// the list. For instance, if you make a list request and receive 100 objects, starting with
+    /// `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the
+    /// previous page of the list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ending_before: Option<String>,
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the
+    /// default is 10.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
+    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in
+    /// the list. For instance, if you make a list request and receive 100 objects, ending with
+    /// `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the
+    /// next page of the list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<String>,
-    /// A string containing a specific event name, or group of events using * as a wildcard. The list will be filtered to include only events with a matching event property.
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// A string containing a specific event name, or group of events using * as a wildcard. The
+    /// list will be filtered to include only events with a matching event property.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// An array of up to 20 strings containing specific event names. The list will be filtered to include only events with a matching event property. You may pass either `type` or `types`, but not both.
+    /// An array of up to 20 strings containing specific event names. The list will be filtered to
+    /// include only events with a matching event property. You may pass either `type` or `types`,
+    /// but not both.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<String>>,
 }
+
 impl ListParams {
     /// Params with nothing set: every field is optional.
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets `created`.
+
+    /// Only return events that were created during the given date interval.
     pub fn created(mut self, created: impl Into<RangeQuery<i64>>) -> Self {
         self.created = Some(created.into());
         self
     }
-    /// Sets `delivery_success`.
+
+    /// Filter events by whether all webhooks were successfully delivered. If false, events which
+    /// are still pending or have failed all delivery attempts to a webhook endpoint will be
+    /// returned.
     pub fn delivery_success(mut self, delivery_success: bool) -> Self {
         self.delivery_success = Some(delivery_success);
         self
     }
-    /// Sets `ending_before`.
+
+    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in
+    /// the list. For instance, if you make a list request and receive 100 objects, starting with
+    /// `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the
+    /// previous page of the list.
     pub fn ending_before(mut self, ending_before: impl Into<String>) -> Self {
         self.ending_before = Some(ending_before.into());
         self
     }
-    /// Sets `expand`.
+
+    /// Specifies which fields in the response should be expanded.
     pub fn expand(
         mut self,
         expand: impl IntoIterator<Item = impl Into<String>>,
@@ -1305,50 +1364,57 @@ impl ListParams {
         self.expand = Some(expand.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets `limit`.
+
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the
+    /// default is 10.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
     }
-    /// Sets `starting_after`.
+
+    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in
+    /// the list. For instance, if you make a list request and receive 100 objects, ending with
+    /// `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the
+    /// next page of the list.
     pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
         self.starting_after = Some(starting_after.into());
         self
     }
-    /// Sets `type`.
+
+    /// A string containing a specific event name, or group of events using * as a wildcard. The
+    /// list will be filtered to include only events with a matching event property.
     pub fn type_(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
     }
-    /// Sets `types`.
+
+    /// An array of up to 20 strings containing specific event names. The list will be filtered to
+    /// include only events with a matching event property. You may pass either `type` or `types`,
+    /// but not both.
     pub fn types(mut self, types: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.types = Some(types.into_iter().map(Into::into).collect());
         self
     }
 }
-/// Information on the API request that triggers the event.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Request {
-    /// ID of the API request that caused the event. If null, the event was automatic (e.g., Stripe's automatic subscription handling). Request logs are available in the [dashboard](https://dashboard.stripe.com/logs), but currently not in the API.
-    pub id: Option<String>,
-    /// The idempotency key transmitted during the request, if any. *Note: This property is populated only for events on or after May 23, 2017*.
-    pub idempotency_key: Option<String>,
-}
+
 /// Parameters of `GET /v1/events/{id}`.
 ///
-/// Retrieves the details of an event. Supply the unique identifier of the event, which you might have received in a webhook.
+/// Retrieves the details of an event. Supply the unique identifier of the event, which you might
+/// have received in a webhook.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct RetrieveParams {
     /// Specifies which fields in the response should be expanded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
+
 impl RetrieveParams {
     /// Params with nothing set: every field is optional.
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets `expand`.
+
+    /// Specifies which fields in the response should be expanded.
     pub fn expand(
         mut self,
         expand: impl IntoIterator<Item = impl Into<String>>,

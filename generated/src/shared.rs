@@ -2,14 +2,16 @@
 // Do not edit: edit the generator or `spec/` and run `cargo xtask codegen`.
 
 //! Types used by several resources.
-use serde::Deserialize;
-use serde::Serialize;
+
+use serde::{Deserialize, Serialize};
+
 /// The `address` object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Address {
     /// City, district, suburb, town, or village.
     pub city: Option<String>,
-    /// Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
+    /// Two-letter country code
+    /// ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
     pub country: Option<String>,
     /// Address line 1 (e.g., street, PO Box, or company name).
     pub line1: Option<String>,

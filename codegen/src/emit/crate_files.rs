@@ -87,7 +87,9 @@ pub fn lib_rs(ir: &Ir, modules: TokenStream) -> TokenStream {
         /// sent as `Stripe-Version` on every request.
         pub const API_VERSION: &str = #version;
 
-        /// What every request of this crate tells the API: its version and this crate.
+        /// What every request of this crate tells the API: its version and this crate
+        /// (plumbing of the generated methods).
+        #[doc(hidden)]
         pub static API_SPEC: stripe_runtime::ApiSpec = stripe_runtime::ApiSpec {
             api_version: API_VERSION,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),

@@ -5,32 +5,19 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::{doc_attrs, ident, named, render, Uses};
+use super::scope::Scope;
+use super::types::{ident, member_doc_attrs, named, render};
 use crate::error::Result;
 use crate::ir::{HttpMethod, Ir, Operation, ParamsIn};
 
-/// The `impl` block of methods for the operations of one resource.
-pub fn emit_methods(ir: &Ir, operations: &[&Operation], uses: &mut Uses) -> Result<TokenStream> {
-    let Some(first) = operations.first() else { return Ok(quote!()) };
-    let resource = named(ir, first.resource, &first.module)?;
-    let mut methods = Vec::with_capacity(operations.len());
-    for op in operations {
-        methods.push(method(ir, op, uses)?);
-    }
-    Ok(quote! {
-        impl #resource {
-            #(#methods)*
-        }
-    })
-}
-
-fn method(ir: &Ir, op: &Operation, uses: &mut Uses) -> Result<TokenStream> {
+/// The method of one operation, an item of its resource type's `impl`.
+pub fn emit_method(ir: &Ir, op: &Operation, scope: &mut Scope) -> Result<TokenStream> {
     let name = ident(&op.rust_name)?;
     let endpoint = format!("`{} {}`", op.method.as_str(), op.path);
     let docs = if op.docs.is_empty() { endpoint } else { format!("{}\n\n{endpoint}", op.docs) };
-    let docs = doc_attrs(&docs);
-    let params = named(ir, op.params, &op.module)?;
-    let response = render(ir, &op.response, &op.module, uses)?;
+    let docs = member_doc_attrs(&docs);
+    let params = named(ir, op.params, scope)?;
+    let response = render(ir, &op.response, scope)?;
     let method = match op.method {
         HttpMethod::Get => quote!(Get),
         HttpMethod::Post => quote!(Post),
@@ -49,7 +36,8 @@ fn method(ir: &Ir, op: &Operation, uses: &mut Uses) -> Result<TokenStream> {
             Some(param) => {
                 let arg = ident(&param.rust_name)?;
                 args.push(quote!(#arg: &str));
-                segments.push(quote!(stripe_runtime::path_segment(#arg)));
+                let path_segment = scope.name("stripe_runtime::path_segment");
+                segments.push(quote!(#path_segment(#arg)));
                 template.push_str("{}");
             }
             None => template.push_str(&segment.replace('{', "{{").replace('}', "}}")),
@@ -61,14 +49,17 @@ fn method(ir: &Ir, op: &Operation, uses: &mut Uses) -> Result<TokenStream> {
     } else {
         quote!(format!(#template, #(#segments),*))
     };
+    let request = scope.name("stripe_runtime::Request");
+    let http_method = scope.name("stripe_runtime::Method");
+    let where_params = scope.name("stripe_runtime::ParamsIn");
     Ok(quote! {
         #docs
-        pub fn #name(#(#args,)* params: &#params) -> stripe_runtime::Request<#response> {
-            stripe_runtime::Request::new(
+        pub fn #name(#(#args,)* params: &#params) -> #request<#response> {
+            #request::new(
                 &crate::API_SPEC,
-                stripe_runtime::Method::#method,
+                #http_method::#method,
                 #path,
-                stripe_runtime::ParamsIn::#params_in,
+                #where_params::#params_in,
                 params,
             )
         }

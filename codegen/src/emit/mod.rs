@@ -1,26 +1,34 @@
 //! Emission: IR -> the files of the generated crate.
 //!
-//! One module per kind of item (`models`, `params`, `enums`, `unions`); this module
-//! lays out the module tree (one file per module), formats each file with
-//! prettyplease and adds the "generated, do not edit" header.
+//! One module per kind of item (`models`, `params`, `enums`, `unions`, and the
+//! `methods` of resources); this module lays out the module tree (one file per
+//! module) and each file: its imports (`scope`), then each type with its one
+//! inherent `impl` and its trait impls: the resource first, then the other models,
+//! then the params, each group by name. Files are printed by `layout` (prettyplease,
+//! with blank lines between items) under the "generated, do not edit" header.
 
 mod crate_files;
 mod enums;
+mod layout;
 mod methods;
 mod models;
 mod params;
-pub mod types;
+mod scope;
+mod types;
 mod unions;
+mod wrap;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{Error, Result};
-use crate::ir::{Ir, TypeId, TypeKind, Usage};
+use crate::ir::{Ir, Operation, TypeId, TypeKind, Usage};
 pub use crate_files::CrateOptions;
-use types::{ident, inner_doc_attrs, Uses};
+use params::ParamSite;
+use scope::Scope;
+use types::{doc_attrs, ident, inner_doc_attrs};
 
 /// The command that regenerates the crate, named in every file's header.
 pub const COMMAND: &str = "cargo xtask codegen";
@@ -48,6 +56,7 @@ pub struct Unformatted {
 /// Emits every file of the crate, leaving the Rust files as tokens.
 pub fn emit_unformatted(ir: &Ir, options: &CrateOptions) -> Result<Unformatted> {
     let tree = ModuleTree::new(ir);
+    let index = Index::new(ir);
     let mut out = Unformatted::default();
     out.text.insert("Cargo.toml".into(), crate_files::cargo_toml(ir, options));
     out.text.insert("rustfmt.toml".into(), crate_files::rustfmt_toml());
@@ -59,7 +68,7 @@ pub fn emit_unformatted(ir: &Ir, options: &CrateOptions) -> Result<Unformatted> 
         } else {
             format!("src/{}/mod.rs", path.join("/"))
         };
-        out.rust.insert(file, emit_module(ir, &tree, path, module)?);
+        out.rust.insert(file, emit_module(&index, &tree, path, module)?);
     }
     Ok(out)
 }
@@ -96,12 +105,18 @@ impl ModuleTree {
                 modules.entry(parent).or_default().children.insert(def.module[depth].clone());
             }
         }
-        // Within a module: its resource first, then everything else by name.
+        // Within a module: its resource first, then the other models, then the params,
+        // each group by name.
         for module in modules.values_mut() {
             module.types.sort_by_key(|id| {
                 let def = ir.get(*id);
                 let is_resource = matches!(&def.kind, TypeKind::Struct(s) if s.resource_id.is_some());
-                (!is_resource, def.name.clone())
+                let group = match def.usage {
+                    _ if is_resource => 0,
+                    Usage::Response => 1,
+                    Usage::Request => 2,
+                };
+                (group, def.name.clone())
             });
         }
         ModuleTree { modules }
@@ -119,21 +134,44 @@ impl ModuleTree {
     }
 }
 
-fn emit_module(ir: &Ir, tree: &ModuleTree, path: &[String], module: &Module) -> Result<TokenStream> {
-    let mut uses = Uses::default();
-    let mut items = Vec::new();
-    for id in &module.types {
-        let def = ir.get(*id);
-        items.push(match &def.kind {
-            TypeKind::Struct(s) if def.usage == Usage::Request => params::emit_params(ir, def, s, &mut uses)?,
-            TypeKind::Struct(s) => models::emit_struct(ir, def, s, &mut uses)?,
-            TypeKind::Enum(e) => enums::emit_enum(def, e)?,
-            TypeKind::Union(u) => unions::emit_union(ir, def, u, &mut uses)?,
-        });
-        // A resource's operations, in document order, as methods right after its type.
-        let of_type: Vec<&crate::ir::Operation> = ir.operations.iter().filter(|op| op.resource == *id).collect();
-        items.push(methods::emit_methods(ir, &of_type, &mut uses)?);
+/// What every module's emission looks up: the operations of each resource, in
+/// document order, and where each params type is used.
+struct Index<'i> {
+    ir: &'i Ir,
+    operations: HashMap<TypeId, Vec<&'i Operation>>,
+    param_sites: HashMap<TypeId, ParamSite>,
+}
+
+impl<'i> Index<'i> {
+    fn new(ir: &'i Ir) -> Self {
+        let mut operations: HashMap<TypeId, Vec<&'i Operation>> = HashMap::new();
+        for op in &ir.operations {
+            operations.entry(op.resource).or_default().push(op);
+        }
+        Index { ir, operations, param_sites: params::param_sites(ir) }
     }
+}
+
+/// The items of one type: its definition, the items of its one inherent `impl`
+/// (constants, then functions) and the items after that `impl` (trait impls).
+#[derive(Default)]
+pub(crate) struct TypeItems {
+    def: TokenStream,
+    inherent: Vec<TokenStream>,
+    after: Vec<TokenStream>,
+}
+
+impl TypeItems {
+    fn into_tokens(self, name: &str) -> Result<TokenStream> {
+        let TypeItems { def, inherent, after } = self;
+        let inherent =
+            (!inherent.is_empty()).then(|| ident(name).map(|name| quote!(impl #name { #(#inherent)* }))).transpose()?;
+        Ok(quote!(#def #inherent #(#after)*))
+    }
+}
+
+fn emit_module(index: &Index<'_>, tree: &ModuleTree, path: &[String], module: &Module) -> Result<TokenStream> {
+    let ir = index.ir;
     let mut children = Vec::new();
     let mut reexports = Vec::new();
     let mut taken: BTreeSet<String> = module.types.iter().map(|id| ir.get(*id).name.clone()).collect();
@@ -145,9 +183,8 @@ fn emit_module(ir: &Ir, tree: &ModuleTree, path: &[String], module: &Module) -> 
         let mut child_path = path.to_vec();
         child_path.push(child.clone());
         let resource = tree.resource_of(ir, &child_path);
-        let doc = crate_files::module_doc(resource, child);
-        let doc = format!(" {}", doc.lines().next().unwrap_or_default());
-        children.push(quote!(#[doc = #doc] pub mod #child_ident;));
+        let doc = doc_attrs(crate_files::module_doc(resource, child).lines().next().unwrap_or_default());
+        children.push(quote!(#doc pub mod #child_ident;));
         // Resources are also reachable from their namespace: `identity::VerificationSession`.
         if let Some((_, name)) = resource {
             if taken.insert(name.to_string()) {
@@ -156,10 +193,16 @@ fn emit_module(ir: &Ir, tree: &ModuleTree, path: &[String], module: &Module) -> 
             }
         }
     }
-    let uses = uses.to_tokens();
     if path.is_empty() {
         return Ok(crate_files::lib_rs(ir, quote!(#(#children)* #(#reexports)*)));
     }
+    // Emitted twice: once to learn what the items name, then with the imports settled.
+    taken.extend(module.children.iter().cloned());
+    let mut scope = Scope::new(path, taken);
+    emit_types(index, module, &mut scope)?;
+    scope.settle();
+    let items = emit_types(index, module, &mut scope)?;
+    let uses = scope.use_items();
     let docs = inner_doc_attrs(&crate_files::module_doc(tree.resource_of(ir, path), path.last().map_or("", |s| s)));
     Ok(quote! {
         #docs
@@ -168,6 +211,28 @@ fn emit_module(ir: &Ir, tree: &ModuleTree, path: &[String], module: &Module) -> 
         #(#reexports)*
         #(#items)*
     })
+}
+
+/// The types of a module, each with its impls (and a resource with its methods).
+fn emit_types(index: &Index<'_>, module: &Module, scope: &mut Scope) -> Result<Vec<TokenStream>> {
+    let ir = index.ir;
+    let mut items = Vec::with_capacity(module.types.len());
+    for id in &module.types {
+        let def = ir.get(*id);
+        let mut type_items = match &def.kind {
+            TypeKind::Struct(s) if def.usage == Usage::Request => {
+                params::emit_params(ir, def, s, index.param_sites.get(id), scope)?
+            }
+            TypeKind::Struct(s) => models::emit_struct(ir, def, s, scope)?,
+            TypeKind::Enum(e) => enums::emit_enum(def, e, scope)?,
+            TypeKind::Union(u) => unions::emit_union(ir, def, u, scope)?,
+        };
+        for op in index.operations.get(id).into_iter().flatten() {
+            type_items.inherent.push(methods::emit_method(ir, op, scope)?);
+        }
+        items.push(type_items.into_tokens(&def.name)?);
+    }
+    Ok(items)
 }
 
 /// The names `lib.rs` defines or re-exports itself (`Client`, `Error`, `API_VERSION`),
@@ -199,7 +264,7 @@ fn root_names(ir: &Ir) -> Vec<String> {
 fn format_file(ir: &Ir, file: &str, tokens: TokenStream) -> Result<String> {
     let syntax: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::file(file, format!("internal error: generated code does not parse: {e}")))?;
-    let body = prettyplease::unparse(&syntax);
+    let body = layout::print(syntax);
     Ok(format!(
         "// {GENERATED_MARKER} from the Stripe OpenAPI document (API version {}).\n// Do not edit: edit the generator or `spec/` and run `{COMMAND}`.\n\n{body}",
         ir.api_version

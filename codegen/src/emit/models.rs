@@ -1,50 +1,60 @@
 //! Structs: one per object schema.
 
-use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::{doc_attrs, field_decl, ident, Uses};
+use super::scope::Scope;
+use super::types::{doc_attrs, field_decl, ident, member_doc_attrs};
+use super::TypeItems;
 use crate::error::Result;
-use crate::ir::{Ir, Struct, TypeDef};
+use crate::ir::{Field, Ir, Struct, TypeDef};
 
 /// A struct, its `OBJECT_NAME` constant and its `Object` impl.
-pub fn emit_struct(ir: &Ir, def: &TypeDef, s: &Struct, uses: &mut Uses) -> Result<TokenStream> {
+pub fn emit_struct(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -> Result<TypeItems> {
     let name = ident(&def.name)?;
     let docs = doc_attrs(&def.docs);
     let mut fields = Vec::with_capacity(s.fields.len());
     for field in &s.fields {
-        fields.push(field_decl(ir, def, field, field.optional(), quote!(), uses)?);
+        fields.push(field_decl(ir, field, field.optional(), &field_docs(field), None, scope)?);
     }
-    uses.add("serde::Deserialize");
-    uses.add("serde::Serialize");
+    let serialize = scope.name("serde::Serialize");
+    let deserialize = scope.name("serde::Deserialize");
     let tag = s.object_name.as_ref().map(|object| quote!(#[serde(tag = "object", rename = #object)]));
-    let constant = s.object_name.as_ref().map(|object| {
-        let doc = format!(" The value of `object` in every `{}` sent by the API.", def.name);
-        quote! {
-            impl #name {
-                #[doc = #doc]
-                pub const OBJECT_NAME: &'static str = #object;
+    let mut items = TypeItems {
+        def: quote! {
+            #docs
+            #[derive(Clone, Debug, PartialEq, #serialize, #deserialize)]
+            #tag
+            pub struct #name {
+                #(#fields)*
             }
-        }
-    });
-    let object_impl = s.has_id().then(|| {
-        uses.add("stripe_runtime::Object");
-        quote! {
-            impl Object for #name {
+        },
+        ..TypeItems::default()
+    };
+    if let Some(object) = &s.object_name {
+        let doc = member_doc_attrs(&format!("The value of `object` in every `{}` sent by the API.", def.name));
+        items.inherent.push(quote! {
+            #doc
+            pub const OBJECT_NAME: &'static str = #object;
+        });
+    }
+    if s.has_id() {
+        let object = scope.name("stripe_runtime::Object");
+        items.after.push(quote! {
+            impl #object for #name {
                 fn id(&self) -> &str {
                     &self.id
                 }
             }
-        }
-    });
-    Ok(quote! {
-        #docs
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-        #tag
-        pub struct #name {
-            #(#fields)*
-        }
-        #constant
-        #object_impl
-    })
+        });
+    }
+    Ok(items)
+}
+
+/// A field's documentation: the document's, or a line naming the field.
+fn field_docs(field: &Field) -> String {
+    if field.docs.is_empty() {
+        format!("The `{}` of this object.", field.wire_name)
+    } else {
+        field.docs.clone()
+    }
 }

@@ -2,19 +2,29 @@
 //! never sent when `None`; required fields are arguments of `new`; every optional
 //! field has a chaining setter (and clearable ones a `clear_` setter too).
 
+use std::collections::HashMap;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::{doc_attrs, field_decl, ident, render, Uses};
+use super::scope::Scope;
+use super::types::{doc_attrs, field_decl, ident, member_doc_attrs, render};
+use super::TypeItems;
 use crate::error::Result;
-use crate::ir::{Field, Ir, Struct, TypeDef, TypeRef};
+use crate::ir::{Field, Ir, Struct, TypeDef, TypeId, TypeKind, TypeRef, Usage};
 use crate::names::{field_name, Namespace};
 
 /// Above this many required fields, `new` is allowed clippy's `too_many_arguments`.
 const CLIPPY_MAX_ARGS: usize = 7;
 
-/// A params struct and its constructor and setters.
-pub fn emit_params(ir: &Ir, def: &TypeDef, s: &Struct, uses: &mut Uses) -> Result<TokenStream> {
+/// A params struct and its constructor and setters; `site` is where it is used.
+pub fn emit_params(
+    ir: &Ir,
+    def: &TypeDef,
+    s: &Struct,
+    site: Option<&ParamSite>,
+    scope: &mut Scope,
+) -> Result<TypeItems> {
     let name = ident(&def.name)?;
     let docs = doc_attrs(&def.docs);
     let mut fields = Vec::with_capacity(s.fields.len());
@@ -24,10 +34,11 @@ pub fn emit_params(ir: &Ir, def: &TypeDef, s: &Struct, uses: &mut Uses) -> Resul
     let mut methods = Namespace::with_reserved(&["new"]);
     for field in &s.fields {
         let field_ident = ident(&field.rust_name)?;
-        let skip = (!field.required).then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
-        fields.push(field_decl(ir, def, field, !field.required, quote!(#skip), uses)?);
+        let docs = field_docs(field, site);
+        let skip = (!field.required).then(|| quote!(skip_serializing_if = "Option::is_none"));
+        fields.push(field_decl(ir, field, !field.required, &docs, skip, scope)?);
 
-        let (arg_ty, value) = argument(ir, def, field, uses)?;
+        let (arg_ty, value) = argument(ir, field, scope)?;
         if field.required {
             new_args.push(quote!(#field_ident: #arg_ty));
             if field_ident == value.to_string() {
@@ -39,9 +50,9 @@ pub fn emit_params(ir: &Ir, def: &TypeDef, s: &Struct, uses: &mut Uses) -> Resul
         }
         new_inits.push(quote!(#field_ident: None,));
         let setter = ident(&methods.claim(field.rust_name.clone()))?;
-        let doc = format!(" Sets `{}`.", field.wire_name);
+        let doc = member_doc_attrs(&docs);
         setters.push(quote! {
-            #[doc = #doc]
+            #doc
             pub fn #setter(mut self, #field_ident: #arg_ty) -> Self {
                 self.#field_ident = Some(#value);
                 self
@@ -49,56 +60,121 @@ pub fn emit_params(ir: &Ir, def: &TypeDef, s: &Struct, uses: &mut Uses) -> Resul
         });
         if matches!(field.ty, TypeRef::Clearable(_)) {
             let clear = ident(&methods.claim(field_name(&format!("clear {}", field.wire_name))))?;
-            let doc = format!(" Clears `{}`: sends it with an empty value, which unsets it.", field.wire_name);
+            let doc = member_doc_attrs(&format!(
+                "Clears `{}`: sends it with an empty value, which unsets it.",
+                field.wire_name
+            ));
+            let clearable = scope.name("stripe_runtime::Clearable");
             setters.push(quote! {
-                #[doc = #doc]
+                #doc
                 pub fn #clear(mut self) -> Self {
-                    self.#field_ident = Some(Clearable::Clear);
+                    self.#field_ident = Some(#clearable::Clear);
                     self
                 }
             });
         }
     }
-    uses.add("serde::Serialize");
-    let has_required = !new_args.is_empty();
-    let default = (!has_required).then(|| quote!(Default,));
-    let constructor = if has_required {
-        let allow = (new_args.len() > CLIPPY_MAX_ARGS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-        let required: Vec<String> =
-            s.fields.iter().filter(|f| f.required).map(|f| format!("`{}`", f.wire_name)).collect();
-        let doc = format!(" Params with the required {} set and nothing else.", required.join(", "));
-        quote! {
-            #[doc = #doc]
-            #allow
-            pub fn new(#(#new_args),*) -> Self {
-                Self { #(#new_inits)* }
+    let serialize = scope.name("serde::Serialize");
+    let default = new_args.is_empty().then(|| quote!(Default,));
+    let mut inherent = vec![constructor(s, &new_args, &new_inits)];
+    inherent.extend(setters);
+    Ok(TypeItems {
+        def: quote! {
+            #docs
+            #[derive(Clone, Debug, #default PartialEq, #serialize)]
+            pub struct #name {
+                #(#fields)*
             }
-        }
-    } else {
-        quote! {
+        },
+        inherent,
+        after: Vec::new(),
+    })
+}
+
+/// `new`: the required fields are its arguments.
+fn constructor(s: &Struct, new_args: &[TokenStream], new_inits: &[TokenStream]) -> TokenStream {
+    if new_args.is_empty() {
+        return quote! {
             /// Params with nothing set: every field is optional.
             pub fn new() -> Self {
                 Self::default()
             }
+        };
+    }
+    let allow = (new_args.len() > CLIPPY_MAX_ARGS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let required: Vec<String> = s.fields.iter().filter(|f| f.required).map(|f| format!("`{}`", f.wire_name)).collect();
+    let doc = member_doc_attrs(&format!("Params with the required {} set and nothing else.", required.join(", ")));
+    quote! {
+        #doc
+        #allow
+        pub fn new(#(#new_args),*) -> Self {
+            Self { #(#new_inits)* }
         }
-    };
-    Ok(quote! {
-        #docs
-        #[derive(Clone, Debug, #default PartialEq, Serialize)]
-        pub struct #name {
-            #(#fields)*
-        }
+    }
+}
 
-        impl #name {
-            #constructor
-            #(#setters)*
+/// Where a params type is used: the method that sends it
+/// (`VerificationSession::create`) and the wire path of its fields from the
+/// method's params (`options.document.`).
+pub struct ParamSite {
+    method: String,
+    prefix: String,
+}
+
+/// The site of every params type reachable from an operation's params (the first
+/// operation's, in document order, for a type several reach).
+pub fn param_sites(ir: &Ir) -> HashMap<TypeId, ParamSite> {
+    let mut sites = HashMap::new();
+    for op in &ir.operations {
+        let method = format!("{}::{}", ir.get(op.resource).name, op.rust_name);
+        let mut stack = vec![(op.params, String::new())];
+        while let Some((id, prefix)) = stack.pop() {
+            if sites.contains_key(&id) {
+                continue;
+            }
+            let def = ir.get(id);
+            let inner: Vec<(&TypeRef, String)> = match &def.kind {
+                TypeKind::Struct(s) => s.fields.iter().map(|f| (&f.ty, format!("{prefix}{}.", f.wire_name))).collect(),
+                TypeKind::Union(u) => u.variants.iter().map(|v| (&v.ty, prefix.clone())).collect(),
+                TypeKind::Enum(_) => Vec::new(),
+            };
+            for (ty, prefix) in inner {
+                if let Some(target) = named_in(ty).filter(|t| ir.get(*t).usage == Usage::Request) {
+                    stack.push((target, prefix));
+                }
+            }
+            sites.insert(id, ParamSite { method: method.clone(), prefix });
         }
-    })
+    }
+    sites
+}
+
+/// The named type inside `ty`, if any.
+fn named_in(ty: &TypeRef) -> Option<TypeId> {
+    match ty {
+        TypeRef::Named(id) | TypeRef::Expandable(id) => Some(*id),
+        TypeRef::Vec(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::List(inner)
+        | TypeRef::Clearable(inner)
+        | TypeRef::Range(inner) => named_in(inner),
+        _ => None,
+    }
+}
+
+/// A param's documentation: the document's, or a line naming the param and the
+/// method it is sent by.
+fn field_docs(field: &Field, site: Option<&ParamSite>) -> String {
+    match site {
+        _ if !field.docs.is_empty() => field.docs.clone(),
+        Some(site) => format!("The `{}{}` param of [`{}`].", site.prefix, field.wire_name, site.method),
+        None => format!("The `{}` param.", field.wire_name),
+    }
 }
 
 /// The argument type a constructor or setter takes for `field`, and the
 /// expression that turns the argument (named like the field) into the field's value.
-fn argument(ir: &Ir, def: &TypeDef, field: &Field, uses: &mut Uses) -> Result<(TokenStream, TokenStream)> {
+fn argument(ir: &Ir, field: &Field, scope: &mut Scope) -> Result<(TokenStream, TokenStream)> {
     let arg = ident(&field.rust_name)?;
     let (clearable, ty) = match &field.ty {
         TypeRef::Clearable(inner) => (true, inner.as_ref()),
@@ -106,24 +182,25 @@ fn argument(ir: &Ir, def: &TypeDef, field: &Field, uses: &mut Uses) -> Result<(T
     };
     let (arg_ty, mut value) = match ty {
         TypeRef::Vec(item) => {
-            let item = render(ir, item, &def.module, uses)?;
+            let item = render(ir, item, scope)?;
             (quote!(impl IntoIterator<Item = impl Into<#item>>), quote!(#arg.into_iter().map(Into::into).collect()))
         }
         TypeRef::Map(value) => {
-            let value = render(ir, value, &def.module, uses)?;
+            let value = render(ir, value, scope)?;
             (
                 quote!(impl IntoIterator<Item = (impl Into<String>, impl Into<#value>)>),
                 quote!(#arg.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
             )
         }
         TypeRef::String | TypeRef::Timestamp | TypeRef::Json | TypeRef::Range(_) => {
-            let ty = render(ir, ty, &def.module, uses)?;
+            let ty = render(ir, ty, scope)?;
             (quote!(impl Into<#ty>), quote!(#arg.into()))
         }
-        _ => (render(ir, ty, &def.module, uses)?, quote!(#arg)),
+        _ => (render(ir, ty, scope)?, quote!(#arg)),
     };
     if clearable {
-        value = quote!(Clearable::Set(#value));
+        let clearable = scope.name("stripe_runtime::Clearable");
+        value = quote!(#clearable::Set(#value));
     }
     if field.boxed {
         value = quote!(Box::new(#value));

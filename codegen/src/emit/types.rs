@@ -1,13 +1,12 @@
-//! Rendering of [`TypeRef`]s as Rust types, and the `use` items a file needs.
-
-use std::collections::BTreeSet;
+//! Rendering of [`TypeRef`]s as Rust types, fields and doc comments.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+use super::scope::Scope;
+use super::wrap::wrap;
 use crate::error::{Error, Result};
-use crate::ir::TypeId;
-use crate::ir::{Field, Ir, TypeDef, TypeRef};
+use crate::ir::{Field, Ir, TypeId, TypeRef};
 
 /// An identifier from a name the sanitiser made (or the config supplied).
 pub fn ident(name: &str) -> Result<Ident> {
@@ -22,130 +21,126 @@ pub fn ident(name: &str) -> Result<Ident> {
     }
 }
 
-/// The imports a file's items need, collected while rendering them.
-#[derive(Default)]
-pub struct Uses {
-    items: BTreeSet<&'static str>,
-}
-
-impl Uses {
-    /// Records that a file uses `path` (`stripe_runtime::Expandable`).
-    pub fn add(&mut self, path: &'static str) {
-        self.items.insert(path);
-    }
-
-    /// The `use` items, in a stable order.
-    pub fn to_tokens(&self) -> TokenStream {
-        let items = self.items.iter().map(|path| {
-            let path: syn::Path = syn::parse_str(path).expect("import paths are constants");
-            quote!(use #path;)
-        });
-        quote!(#(#items)*)
-    }
-}
-
-/// Renders `ty` as used from module `from`.
-pub fn render(ir: &Ir, ty: &TypeRef, from: &[String], uses: &mut Uses) -> Result<TokenStream> {
+/// Renders `ty` as used from the module of `scope`.
+pub fn render(ir: &Ir, ty: &TypeRef, scope: &mut Scope) -> Result<TokenStream> {
     Ok(match ty {
         TypeRef::String => quote!(String),
         TypeRef::Bool => quote!(bool),
         TypeRef::Integer => quote!(i64),
         TypeRef::Number => quote!(f64),
-        TypeRef::Timestamp => {
-            uses.add("stripe_runtime::Timestamp");
-            quote!(Timestamp)
-        }
+        TypeRef::Timestamp => scope.name("stripe_runtime::Timestamp"),
         TypeRef::Json => quote!(serde_json::Value),
-        TypeRef::Named(id) => named(ir, *id, from)?,
+        TypeRef::Named(id) => named(ir, *id, scope)?,
         TypeRef::Vec(item) => {
-            let item = render(ir, item, from, uses)?;
+            let item = render(ir, item, scope)?;
             quote!(Vec<#item>)
         }
         TypeRef::Map(value) => {
-            uses.add("std::collections::BTreeMap");
-            let value = render(ir, value, from, uses)?;
-            quote!(BTreeMap<String, #value>)
+            let map = scope.name("std::collections::BTreeMap");
+            let value = render(ir, value, scope)?;
+            quote!(#map<String, #value>)
         }
         TypeRef::Expandable(id) => {
-            uses.add("stripe_runtime::Expandable");
-            let target = named(ir, *id, from)?;
-            quote!(Expandable<#target>)
+            let expandable = scope.name("stripe_runtime::Expandable");
+            let target = named(ir, *id, scope)?;
+            quote!(#expandable<#target>)
         }
         TypeRef::List(item) => {
-            uses.add("stripe_runtime::List");
-            let item = render(ir, item, from, uses)?;
-            quote!(List<#item>)
+            let list = scope.name("stripe_runtime::List");
+            let item = render(ir, item, scope)?;
+            quote!(#list<#item>)
         }
         TypeRef::Clearable(inner) => {
-            uses.add("stripe_runtime::Clearable");
-            let inner = render(ir, inner, from, uses)?;
-            quote!(Clearable<#inner>)
+            let clearable = scope.name("stripe_runtime::Clearable");
+            let inner = render(ir, inner, scope)?;
+            quote!(#clearable<#inner>)
         }
         TypeRef::Range(bound) => {
-            uses.add("stripe_runtime::RangeQuery");
-            let bound = render(ir, bound, from, uses)?;
-            quote!(RangeQuery<#bound>)
+            let range = scope.name("stripe_runtime::RangeQuery");
+            let bound = render(ir, bound, scope)?;
+            quote!(#range<#bound>)
         }
     })
 }
 
-/// The path of a named type: its bare name in its own module, `crate::...` elsewhere.
-pub fn named(ir: &Ir, id: TypeId, from: &[String]) -> Result<TokenStream> {
+/// A named type as used from the module of `scope`: its bare name in its own
+/// module, else imported from `crate::...` (see [`Scope`]).
+pub fn named(ir: &Ir, id: TypeId, scope: &mut Scope) -> Result<TokenStream> {
     let def = ir.get(id);
     let name = ident(&def.name)?;
-    if def.module == from {
+    if def.module == scope.module() {
         return Ok(quote!(#name));
     }
-    let segments = def.module.iter().map(|m| ident(m)).collect::<Result<Vec<_>>>()?;
-    Ok(quote!(crate #(:: #segments)* :: #name))
+    for segment in &def.module {
+        ident(segment)?;
+    }
+    Ok(scope.name(&format!("crate::{}::{}", def.module.join("::"), def.name)))
 }
 
-/// A struct field of `def`: its docs, `rename` where the Rust name differs from
-/// the wire name, the `extra` attributes and `pub name: Type`, the type boxed if the
-/// field is and wrapped in `Option` if `optional`.
+/// A struct field: `docs`, its serde attribute (`rename` where the Rust name
+/// differs from the wire name, then `serde`) and `pub name: Type`, the type boxed
+/// if the field is and wrapped in `Option` if `optional`.
 pub fn field_decl(
     ir: &Ir,
-    def: &TypeDef,
     field: &Field,
     optional: bool,
-    extra: TokenStream,
-    uses: &mut Uses,
+    docs: &str,
+    serde: Option<TokenStream>,
+    scope: &mut Scope,
 ) -> Result<TokenStream> {
     let name = ident(&field.rust_name)?;
-    let mut ty = render(ir, &field.ty, &def.module, uses)?;
+    let mut ty = render(ir, &field.ty, scope)?;
     if field.boxed {
         ty = quote!(Box<#ty>);
     }
     if optional {
         ty = quote!(Option<#ty>);
     }
-    let rename = (field.rust_name != field.wire_name).then(|| {
-        let wire = &field.wire_name;
-        quote!(#[serde(rename = #wire)])
-    });
-    let docs = doc_attrs(&field.docs);
+    let wire = &field.wire_name;
+    let rename = (field.rust_name != field.wire_name).then(|| quote!(rename = #wire));
+    let serde = serde_attr(rename.into_iter().chain(serde));
+    let docs = member_doc_attrs(docs);
     Ok(quote! {
         #docs
-        #rename
-        #extra
+        #serde
         pub #name: #ty,
     })
 }
 
-/// `#[doc = "..."]` attributes, one per line, so they print as `///` lines.
+/// One `#[serde(...)]` attribute with all of `args`, or nothing when there are none.
+pub fn serde_attr(args: impl IntoIterator<Item = TokenStream>) -> Option<TokenStream> {
+    let args: Vec<TokenStream> = args.into_iter().collect();
+    (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]))
+}
+
+/// How wide doc comments are, `///` and indentation included.
+const DOC_WIDTH: usize = 100;
+
+/// `#[doc = "..."]` attributes for a top-level item, one per line (so they print as
+/// `///` lines), wrapped at [`DOC_WIDTH`].
 pub fn doc_attrs(docs: &str) -> TokenStream {
-    let lines = docs.lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
+    line_attrs(&wrap(docs, DOC_WIDTH - "/// ".len()), false)
+}
+
+/// `#[doc = "..."]` attributes for a member of an item (a field, variant or
+/// method, indented once), wrapped at [`DOC_WIDTH`].
+pub fn member_doc_attrs(docs: &str) -> TokenStream {
+    line_attrs(&wrap(docs, DOC_WIDTH - "    /// ".len()), false)
 }
 
 /// `#![doc = "..."]` attributes, for a module's own documentation.
 pub fn inner_doc_attrs(docs: &str) -> TokenStream {
+    line_attrs(&wrap(docs, DOC_WIDTH - "//! ".len()), true)
+}
+
+fn line_attrs(docs: &str, inner: bool) -> TokenStream {
     let lines = docs.lines().map(|line| {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
-        quote!(#![doc = #line])
+        if inner {
+            quote!(#![doc = #line])
+        } else {
+            quote!(#[doc = #line])
+        }
     });
     quote!(#(#lines)*)
 }

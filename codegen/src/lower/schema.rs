@@ -262,7 +262,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A union of `nodes`; variants are discriminated by `object` once every
-    /// struct is lowered (see `finish_unions`).
+    /// struct is lowered (see `graph::discriminate_unions`).
     fn union(
         &mut self,
         nodes: Vec<(String, Node<'a>)>,
@@ -377,14 +377,8 @@ impl<'a> Lowerer<'a> {
                     ty = clearable_of(ty);
                 }
             }
-            let docs = if description.trim().is_empty() {
-                match ctx.usage {
-                    Usage::Response => format!("The `{prop}` of this object."),
-                    Usage::Request => format!("The `{prop}` parameter."),
-                }
-            } else {
-                to_rustdoc(description)
-            };
+            // Without a description, the emitters write a line of their own.
+            let docs = to_rustdoc(description);
             fields.push(Field {
                 wire_name: prop.to_string(),
                 rust_name: names.claim(field_name(prop)),

@@ -2,9 +2,13 @@
 // Do not edit: edit the generator or `spec/` and run `cargo xtask codegen`.
 
 //! The `identity` namespace.
+
 /// The `identity.verification_report` resource: [`VerificationReport`] and the types only it uses.
 pub mod verification_report;
-/// The `identity.verification_session` resource: [`VerificationSession`] and the types only it uses.
+
+/// The `identity.verification_session` resource: [`VerificationSession`] and the types only it
+/// uses.
 pub mod verification_session;
+
 pub use verification_report::VerificationReport;
 pub use verification_session::VerificationSession;

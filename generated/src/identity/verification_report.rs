@@ -2,27 +2,33 @@
 // Do not edit: edit the generator or `spec/` and run `cargo xtask codegen`.
 
 //! The `identity.verification_report` resource: [`VerificationReport`] and the types only it uses.
-use serde::Deserialize;
-use serde::Serialize;
-use stripe_runtime::List;
-use stripe_runtime::Object;
-use stripe_runtime::RangeQuery;
-use stripe_runtime::Timestamp;
-/// A VerificationReport is the result of an attempt to collect and verify data from a user.
-/// The collection of verification checks performed is determined from the `type` and `options`
-/// parameters used. You can find the result of each verification check performed in the
-/// appropriate sub-resource: `document`, `id_number`, `selfie`.
+
+use serde::{Deserialize, Serialize};
+use stripe_runtime::{
+    path_segment, wire_enum, List, Method, Object, ParamsIn, RangeQuery, Request,
+    Timestamp,
+};
+
+use crate::shared::Address;
+
+/// A VerificationReport is the result of an attempt to collect and verify data from a user. The
+/// collection of verification checks performed is determined from the `type` and `options`
+/// parameters used. You can find the result of each verification check performed in the appropriate
+/// sub-resource: `document`, `id_number`, `selfie`.
 ///
-/// Each VerificationReport contains a copy of any data collected by the user as well as
-/// reference IDs which can be used to access collected images through the [FileUpload](https://stripe.com/docs/api/files)
-/// API. To configure and create VerificationReports, use the
+/// Each VerificationReport contains a copy of any data collected by the user as well as reference
+/// IDs which can be used to access collected images through the
+/// [FileUpload](https://stripe.com/docs/api/files) API. To configure and create
+/// VerificationReports, use the
 /// [VerificationSession](https://stripe.com/docs/api/identity/verification_sessions) API.
 ///
-/// Related guides: [Accessing verification results](https://stripe.com/docs/identity/verification-sessions#results).
+/// Related guides:
+/// [Accessing verification results](https://stripe.com/docs/identity/verification-sessions#results).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "object", rename = "identity.verification_report")]
 pub struct VerificationReport {
-    /// A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
+    /// A string to reference this user. This can be a customer ID, a session ID, or similar, and
+    /// can be used to reconcile this verification with your internal systems.
     pub client_reference_id: Option<String>,
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
     pub created: Timestamp,
@@ -34,7 +40,8 @@ pub struct VerificationReport {
     pub id: String,
     /// Result from an id_number check
     pub id_number: Option<IdNumber>,
-    /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
+    /// Has the value `true` if the object exists in live mode or the value `false` if the object
+    /// exists in test mode.
     pub livemode: bool,
     /// The `options` of this object.
     pub options: Option<Options>,
@@ -50,54 +57,52 @@ pub struct VerificationReport {
     /// ID of the VerificationSession that created this report.
     pub verification_session: Option<String>,
 }
+
 impl VerificationReport {
     /// The value of `object` in every `VerificationReport` sent by the API.
     pub const OBJECT_NAME: &'static str = "identity.verification_report";
-}
-impl Object for VerificationReport {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-impl VerificationReport {
+
     /// List all verification reports.
     ///
     /// `GET /v1/identity/verification_reports`
-    pub fn list(
-        params: &ListParams,
-    ) -> stripe_runtime::Request<List<VerificationReport>> {
-        stripe_runtime::Request::new(
+    pub fn list(params: &ListParams) -> Request<List<VerificationReport>> {
+        Request::new(
             &crate::API_SPEC,
-            stripe_runtime::Method::Get,
+            Method::Get,
             String::from("/v1/identity/verification_reports"),
-            stripe_runtime::ParamsIn::Query,
+            ParamsIn::Query,
             params,
         )
     }
+
     /// Retrieves an existing VerificationReport
     ///
     /// `GET /v1/identity/verification_reports/{report}`
     pub fn retrieve(
         report: &str,
         params: &RetrieveParams,
-    ) -> stripe_runtime::Request<VerificationReport> {
-        stripe_runtime::Request::new(
+    ) -> Request<VerificationReport> {
+        Request::new(
             &crate::API_SPEC,
-            stripe_runtime::Method::Get,
-            format!(
-                "/v1/identity/verification_reports/{}",
-                stripe_runtime::path_segment(report)
-            ),
-            stripe_runtime::ParamsIn::Query,
+            Method::Get,
+            format!("/v1/identity/verification_reports/{}", path_segment(report)),
+            ParamsIn::Query,
             params,
         )
     }
 }
+
+impl Object for VerificationReport {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
 /// Result from a document check
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     /// Address as it appears in the document.
-    pub address: Option<crate::shared::Address>,
+    pub address: Option<Address>,
     /// Date of birth as it appears in the document.
     pub dob: Option<DocumentDob>,
     /// Details on the verification error. Present when status is `unverified`.
@@ -122,6 +127,7 @@ pub struct Document {
     #[serde(rename = "type")]
     pub type_: Option<DocumentType>,
 }
+
 /// Point in Time
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DocumentDob {
@@ -132,14 +138,17 @@ pub struct DocumentDob {
     /// The four-digit year.
     pub year: Option<i64>,
 }
+
 /// Details on the verification error. Present when status is `unverified`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DocumentError {
     /// A short machine-readable string giving the reason for the verification failure.
     pub code: Option<DocumentErrorCode>,
-    /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
+    /// A human-readable message giving the reason for the failure. These messages can be shown to
+    /// your users.
     pub reason: Option<String>,
 }
+
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -153,6 +162,7 @@ pub enum DocumentErrorCode {
     /// A value this version of the crate does not know; it holds the value as sent.
     Unrecognized(String),
 }
+
 impl DocumentErrorCode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -163,7 +173,9 @@ impl DocumentErrorCode {
             Self::Unrecognized(value) => value,
         }
     }
-    /// The variant for a wire value; values this version does not know are kept in [`DocumentErrorCode::Unrecognized`].
+
+    /// The variant for a wire value; values this version does not know are kept in
+    /// [`DocumentErrorCode::Unrecognized`].
     pub fn from_wire(value: &str) -> Self {
         match value {
             "document_expired" => Self::DocumentExpired,
@@ -173,7 +185,9 @@ impl DocumentErrorCode {
         }
     }
 }
-stripe_runtime::wire_enum!(DocumentErrorCode);
+
+wire_enum!(DocumentErrorCode);
+
 /// Point in Time
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DocumentExpirationDate {
@@ -184,6 +198,7 @@ pub struct DocumentExpirationDate {
     /// The four-digit year.
     pub year: Option<i64>,
 }
+
 /// Point in Time
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DocumentIssuedDate {
@@ -194,6 +209,7 @@ pub struct DocumentIssuedDate {
     /// The four-digit year.
     pub year: Option<i64>,
 }
+
 /// Status of this `document` check.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -205,6 +221,7 @@ pub enum DocumentStatus {
     /// A value this version of the crate does not know; it holds the value as sent.
     Unrecognized(String),
 }
+
 impl DocumentStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -214,7 +231,9 @@ impl DocumentStatus {
             Self::Unrecognized(value) => value,
         }
     }
-    /// The variant for a wire value; values this version does not know are kept in [`DocumentStatus::Unrecognized`].
+
+    /// The variant for a wire value; values this version does not know are kept in
+    /// [`DocumentStatus::Unrecognized`].
     pub fn from_wire(value: &str) -> Self {
         match value {
             "unverified" => Self::Unverified,
@@ -223,7 +242,9 @@ impl DocumentStatus {
         }
     }
 }
-stripe_runtime::wire_enum!(DocumentStatus);
+
+wire_enum!(DocumentStatus);
+
 /// Type of the document.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -237,6 +258,7 @@ pub enum DocumentType {
     /// A value this version of the crate does not know; it holds the value as sent.
     Unrecognized(String),
 }
+
 impl DocumentType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -247,7 +269,9 @@ impl DocumentType {
             Self::Unrecognized(value) => value,
         }
     }
-    /// The variant for a wire value; values this version does not know are kept in [`DocumentType::Unrecognized`].
+
+    /// The variant for a wire value; values this version does not know are kept in
+    /// [`DocumentType::Unrecognized`].
     pub fn from_wire(value: &str) -> Self {
         match value {
             "driving_license" => Self::DrivingLicense,
@@ -257,7 +281,9 @@ impl DocumentType {
         }
     }
 }
-stripe_runtime::wire_enum!(DocumentType);
+
+wire_enum!(DocumentType);
+
 /// Result from a email check
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Email {
@@ -268,14 +294,17 @@ pub struct Email {
     /// Status of this `email` check.
     pub status: EmailStatus,
 }
+
 /// Details on the verification error. Present when status is `unverified`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EmailError {
     /// A short machine-readable string giving the reason for the verification failure.
     pub code: Option<EmailErrorCode>,
-    /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
+    /// A human-readable message giving the reason for the failure. These messages can be shown to
+    /// your users.
     pub reason: Option<String>,
 }
+
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -287,6 +316,7 @@ pub enum EmailErrorCode {
     /// A value this version of the crate does not know; it holds the value as sent.
     Unrecognized(String),
 }
+
 impl EmailErrorCode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -296,7 +326,9 @@ impl EmailErrorCode {
             Self::Unrecognized(value) => value,
         }
     }
-    /// The variant for a wire value; values this version does not know are kept in [`EmailErrorCode::Unrecognized`].
+
+    /// The variant for a wire value; values this version does not know are kept in
+    /// [`EmailErrorCode::Unrecognized`].
     pub fn from_wire(value: &str) -> Self {
         match value {
             "email_unverified_other" => Self::EmailUnverifiedOther,
@@ -305,7 +337,9 @@ impl EmailErrorCode {
         }
     }
 }
-stripe_runtime::wire_enum!(EmailErrorCode);
+
+wire_enum!(EmailErrorCode);
+
 /// Status of this `email` check.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -317,6 +351,7 @@ pub enum EmailStatus {
     /// A value this version of the crate does not know; it holds the value as sent.
     Unrecognized(String),
 }
+
 impl EmailStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -326,7 +361,9 @@ impl EmailStatus {
             Self::Unrecognized(value) => value,
         }
     }
-    /// The variant for a wire value; values this version does not know are kept in [`EmailStatus::Unrecognized`].
+
+    /// The variant for a wire value; values this version does not know are kept in
+    /// [`EmailStatus::Unrecognized`].
     pub fn from_wire(value: &str) -> Self {
         match value {
             "unverified" => Self::Unverified,
@@ -335,7 +372,9 @@ impl EmailStatus {
         }
     }
 }
-stripe_runtime::wire_enum!(EmailStatus);
+
+wire_enum!(EmailStatus);
+
 /// Result from an id_number check
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IdNumber {
@@ -354,6 +393,7 @@ pub struct IdNumber {
     /// Status of this `id_number` check.
     pub status: IdNumberStatus,
 }
+
 /// Point in Time
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IdNumberDob {
@@ -364,14 +404,17 @@ pub struct IdNumberDob {
     /// The four-digit year.
     pub year: Option<i64>,
 }
+
 /// Details on the verification error. Present when status is `unverified`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IdNumberError {
     /// A short machine-readable string giving the reason for the verification failure.
     pub code: Option<IdNumberErrorCode>,
-    /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
+    /// A human-readable message giving the reason for the failure. These messages can be shown to
+    /// your users.
     pub reason: Option<String>,
 }
+
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -385,6 +428,7 @@ pub enum IdNumberErrorCode {
     /// A value this version of the crate does not know; it holds the value as sent.
     Unrecognized(String),
 }
+
 impl IdNumberErrorCode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -397,7 +441,9 @@ impl IdNumberErrorCode {
             Self::Unrecognized(value) => value,
         }
     }
-    /// The variant for a wire value; values this version does not know are kept in [`IdNumberErrorCode::Unrecognized`].
+
+    /// The variant for a wire value; values this version does not know are kept in
+    /// [`IdNumberErrorCode::Unrecognized`].
     pub fn from_wire(value: &str) -> Self {
         match value {
             "id_number_insufficient_document_data" => {
@@ -409,7 +455,9 @@ impl IdNumberErrorCode {
         }
     }
 }
-stripe_runtime::wire_enum!(IdNumberErrorCode);
+
+wire_enum!(IdNumberErrorCode);
+
 /// Type of ID number.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -423,6 +471,7 @@ pub enum IdNumberIdNumberType {
     /// A value this version of the crate does not know; it holds the value as sent.
     Unrecognized(String),
 }
+
 impl IdNumberIdNumberType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -433,7 +482,9 @@ impl IdNumberIdNumberType {
             Self::Unrecognized(value) => value,
         }
     }
-    /// The variant for a wire value; values this version does not know are kept in [`IdNumberIdNumberType::Unrecognized`].
+
+    /// The variant for a wire value; values this version does not know are kept in
+    /// [`IdNumberIdNumberType::Unrecognized`].
     pub fn from_wire(value: &str) -> Self {
         match value {
             "br_cpf" => Self::BrCpf,
@@ -443,7 +494,9 @@ impl IdNumberIdNumberType {
         }
     }
 }
-stripe_runtime::wire_enum!(IdNumberIdNumberType);
+
+wire_enum!(IdNumberIdNumberType);
+
 /// Status of this `id_number` check.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -455,6 +508,7 @@ pub enum IdNumberStatus {
     /// A value this version of the crate does not know; it holds the value as sent.
     Unrecognized(String),
 }
+
 impl IdNumberStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -464,7 +518,9 @@ impl IdNumberStatus {
             Self::Unrecognized(value) => value,
         }
     }
-    /// The variant for a wire value; values this version does not know are kept in [`IdNumberStatus::Unrecognized`].
+
+    /// The variant for a wire value; values this version does not know are kept in
+    /// [`IdNumberStatus::Unrecognized`].
     pub fn from_wire(value: &str) -> Self {
         match value {
             "unverified" => Self::Unverified,
@@ -473,123 +529,9 @@ impl IdNumberStatus {
         }
     }
 }
-stripe_runtime::wire_enum!(IdNumberStatus);
-/// Parameters of `GET /v1/identity/verification_reports`.
-///
-/// List all verification reports.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct ListParams {
-    /// A string to reference this user. This can be a customer ID, a session ID, or similar, and can be used to reconcile this verification with your internal systems.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_reference_id: Option<String>,
-    /// Only return VerificationReports that were created during the given date interval.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created: Option<RangeQuery<i64>>,
-    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ending_before: Option<String>,
-    /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expand: Option<Vec<String>>,
-    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_after: Option<String>,
-    /// Only return VerificationReports of this type
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ListParamsType>,
-    /// Only return VerificationReports created by this VerificationSession ID. It is allowed to provide a VerificationIntent ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub verification_session: Option<String>,
-}
-impl ListParams {
-    /// Params with nothing set: every field is optional.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `client_reference_id`.
-    pub fn client_reference_id(
-        mut self,
-        client_reference_id: impl Into<String>,
-    ) -> Self {
-        self.client_reference_id = Some(client_reference_id.into());
-        self
-    }
-    /// Sets `created`.
-    pub fn created(mut self, created: impl Into<RangeQuery<i64>>) -> Self {
-        self.created = Some(created.into());
-        self
-    }
-    /// Sets `ending_before`.
-    pub fn ending_before(mut self, ending_before: impl Into<String>) -> Self {
-        self.ending_before = Some(ending_before.into());
-        self
-    }
-    /// Sets `expand`.
-    pub fn expand(
-        mut self,
-        expand: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.expand = Some(expand.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets `limit`.
-    pub fn limit(mut self, limit: i64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Sets `starting_after`.
-    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
-        self.starting_after = Some(starting_after.into());
-        self
-    }
-    /// Sets `type`.
-    pub fn type_(mut self, type_: ListParamsType) -> Self {
-        self.type_ = Some(type_);
-        self
-    }
-    /// Sets `verification_session`.
-    pub fn verification_session(
-        mut self,
-        verification_session: impl Into<String>,
-    ) -> Self {
-        self.verification_session = Some(verification_session.into());
-        self
-    }
-}
-/// Only return VerificationReports of this type
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ListParamsType {
-    /// `document`
-    Document,
-    /// `id_number`
-    IdNumber,
-    /// A value this version of the crate does not know; it holds the value as sent.
-    Unrecognized(String),
-}
-impl ListParamsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Document => "document",
-            Self::IdNumber => "id_number",
-            Self::Unrecognized(value) => value,
-        }
-    }
-    /// The variant for a wire value; values this version does not know are kept in [`ListParamsType::Unrecognized`].
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "document" => Self::Document,
-            "id_number" => Self::IdNumber,
-            other => Self::Unrecognized(other.to_owned()),
-        }
-    }
-}
-stripe_runtime::wire_enum!(ListParamsType);
+
+wire_enum!(IdNumberStatus);
+
 /// The `options` of `VerificationReport`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Options {
@@ -598,19 +540,31 @@ pub struct Options {
     /// The `id_number` of this object.
     pub id_number: Option<OptionsIdNumber>,
 }
+
 /// The `document` of `Options`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OptionsDocument {
-    /// Array of strings of allowed identity document types. If the provided identity document isn’t one of the allowed types, the verification check will fail with a document_type_not_allowed error code.
+    /// Array of strings of allowed identity document types. If the provided identity document isn’t
+    /// one of the allowed types, the verification check will fail with a document_type_not_allowed
+    /// error code.
     pub allowed_types: Option<Vec<OptionsDocumentAllowedTypes>>,
-    /// Collect an ID number and perform an [ID number check](https://stripe.com/docs/identity/verification-checks?type=id-number) with the document’s extracted name and date of birth.
+    /// Collect an ID number and perform an
+    /// [ID number check](https://stripe.com/docs/identity/verification-checks?type=id-number) with
+    /// the document’s extracted name and date of birth.
     pub require_id_number: Option<bool>,
-    /// Disable image uploads, identity document images have to be captured using the device’s camera.
+    /// Disable image uploads, identity document images have to be captured using the device’s
+    /// camera.
     pub require_live_capture: Option<bool>,
-    /// Capture a face image and perform a [selfie check](https://stripe.com/docs/identity/verification-checks?type=selfie) comparing a photo ID and a picture of your user’s face. [Learn more](https://stripe.com/docs/identity/selfie).
+    /// Capture a face image and perform a
+    /// [selfie check](https://stripe.com/docs/identity/verification-checks?type=selfie) comparing a
+    /// photo ID and a picture of your user’s face.
+    /// [Learn more](https://stripe.com/docs/identity/selfie).
     pub require_matching_selfie: Option<bool>,
 }
-/// Array of strings of allowed identity document types. If the provided identity document isn’t one of the allowed types, the verification check will fail with a document_type_not_allowed error code.
+
+/// Array of strings of allowed identity document types. If the provided identity document isn’t one
+/// of the allowed types, the verification check will fail with a document_type_not_allowed error
+/// code.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OptionsDocumentAllowedTypes {
@@ -623,6 +577,7 @@ pub enum OptionsDocumentAllowedTypes {
     /// A value this version of the crate does not know; it holds the value as sent.
     Unrecognized(String),
 }
+
 impl OptionsDocumentAllowedTypes {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -633,7 +588,9 @@ impl OptionsDocumentAllowedTypes {
             Self::Unrecognized(value) => value,
         }
     }
-    /// The variant for a wire value; values this version does not know are kept in [`OptionsDocumentAllowedTypes::Unrecognized`].
+
+    /// The variant for a wire value; values this version does not know are kept in
+    /// [`OptionsDocumentAllowedTypes::Unrecognized`].
     pub fn from_wire(value: &str) -> Self {
         match value {
             "driving_license" => Self::DrivingLicense,
@@ -643,10 +600,13 @@ impl OptionsDocumentAllowedTypes {
         }
     }
 }
-stripe_runtime::wire_enum!(OptionsDocumentAllowedTypes);
+
+wire_enum!(OptionsDocumentAllowedTypes);
+
 /// The `id_number` of `Options`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OptionsIdNumber {}
+
 /// Result from a phone check
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Phone {
@@ -657,14 +617,17 @@ pub struct Phone {
     /// Status of this `phone` check.
     pub status: PhoneStatus,
 }
+
 /// Details on the verification error. Present when status is `unverified`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PhoneError {
     /// A short machine-readable string giving the reason for the verification failure.
     pub code: Option<PhoneErrorCode>,
-    /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
+    /// A human-readable message giving the reason for the failure. These messages can be shown to
+    /// your users.
     pub reason: Option<String>,
 }
+
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -676,6 +639,7 @@ pub enum PhoneErrorCode {
     /// A value this version of the crate does not know; it holds the value as sent.
     Unrecognized(String),
 }
+
 impl PhoneErrorCode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -685,7 +649,9 @@ impl PhoneErrorCode {
             Self::Unrecognized(value) => value,
         }
     }
-    /// The variant for a wire value; values this version does not know are kept in [`PhoneErrorCode::Unrecognized`].
+
+    /// The variant for a wire value; values this version does not know are kept in
+    /// [`PhoneErrorCode::Unrecognized`].
     pub fn from_wire(value: &str) -> Self {
         match value {
             "phone_unverified_other" => Self::PhoneUnverifiedOther,
@@ -694,7 +660,9 @@ impl PhoneErrorCode {
         }
     }
 }
-stripe_runtime::wire_enum!(PhoneErrorCode);
+
+wire_enum!(PhoneErrorCode);
+
 /// Status of this `phone` check.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -706,6 +674,7 @@ pub enum PhoneStatus {
     /// A value this version of the crate does not know; it holds the value as sent.
     Unrecognized(String),
 }
+
 impl PhoneStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -715,7 +684,9 @@ impl PhoneStatus {
             Self::Unrecognized(value) => value,
         }
     }
-    /// The variant for a wire value; values this version does not know are kept in [`PhoneStatus::Unrecognized`].
+
+    /// The variant for a wire value; values this version does not know are kept in
+    /// [`PhoneStatus::Unrecognized`].
     pub fn from_wire(value: &str) -> Self {
         match value {
             "unverified" => Self::Unverified,
@@ -724,50 +695,34 @@ impl PhoneStatus {
         }
     }
 }
-stripe_runtime::wire_enum!(PhoneStatus);
-/// Parameters of `GET /v1/identity/verification_reports/{report}`.
-///
-/// Retrieves an existing VerificationReport
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct RetrieveParams {
-    /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expand: Option<Vec<String>>,
-}
-impl RetrieveParams {
-    /// Params with nothing set: every field is optional.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets `expand`.
-    pub fn expand(
-        mut self,
-        expand: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.expand = Some(expand.into_iter().map(Into::into).collect());
-        self
-    }
-}
+
+wire_enum!(PhoneStatus);
+
 /// Result from a selfie check
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Selfie {
-    /// ID of the [File](https://stripe.com/docs/api/files) holding the image of the identity document used in this check.
+    /// ID of the [File](https://stripe.com/docs/api/files) holding the image of the identity
+    /// document used in this check.
     pub document: Option<String>,
     /// Details on the verification error. Present when status is `unverified`.
     pub error: Option<SelfieError>,
-    /// ID of the [File](https://stripe.com/docs/api/files) holding the image of the selfie used in this check.
+    /// ID of the [File](https://stripe.com/docs/api/files) holding the image of the selfie used in
+    /// this check.
     pub selfie: Option<String>,
     /// Status of this `selfie` check.
     pub status: SelfieStatus,
 }
+
 /// Details on the verification error. Present when status is `unverified`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SelfieError {
     /// A short machine-readable string giving the reason for the verification failure.
     pub code: Option<SelfieErrorCode>,
-    /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
+    /// A human-readable message giving the reason for the failure. These messages can be shown to
+    /// your users.
     pub reason: Option<String>,
 }
+
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -783,6 +738,7 @@ pub enum SelfieErrorCode {
     /// A value this version of the crate does not know; it holds the value as sent.
     Unrecognized(String),
 }
+
 impl SelfieErrorCode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -794,7 +750,9 @@ impl SelfieErrorCode {
             Self::Unrecognized(value) => value,
         }
     }
-    /// The variant for a wire value; values this version does not know are kept in [`SelfieErrorCode::Unrecognized`].
+
+    /// The variant for a wire value; values this version does not know are kept in
+    /// [`SelfieErrorCode::Unrecognized`].
     pub fn from_wire(value: &str) -> Self {
         match value {
             "selfie_document_missing_photo" => Self::SelfieDocumentMissingPhoto,
@@ -805,7 +763,9 @@ impl SelfieErrorCode {
         }
     }
 }
-stripe_runtime::wire_enum!(SelfieErrorCode);
+
+wire_enum!(SelfieErrorCode);
+
 /// Status of this `selfie` check.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -817,6 +777,7 @@ pub enum SelfieStatus {
     /// A value this version of the crate does not know; it holds the value as sent.
     Unrecognized(String),
 }
+
 impl SelfieStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -826,7 +787,9 @@ impl SelfieStatus {
             Self::Unrecognized(value) => value,
         }
     }
-    /// The variant for a wire value; values this version does not know are kept in [`SelfieStatus::Unrecognized`].
+
+    /// The variant for a wire value; values this version does not know are kept in
+    /// [`SelfieStatus::Unrecognized`].
     pub fn from_wire(value: &str) -> Self {
         match value {
             "unverified" => Self::Unverified,
@@ -835,7 +798,9 @@ impl SelfieStatus {
         }
     }
 }
-stripe_runtime::wire_enum!(SelfieStatus);
+
+wire_enum!(SelfieStatus);
+
 /// Type of report.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -849,6 +814,7 @@ pub enum Type {
     /// A value this version of the crate does not know; it holds the value as sent.
     Unrecognized(String),
 }
+
 impl Type {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -859,7 +825,9 @@ impl Type {
             Self::Unrecognized(value) => value,
         }
     }
-    /// The variant for a wire value; values this version does not know are kept in [`Type::Unrecognized`].
+
+    /// The variant for a wire value; values this version does not know are kept in
+    /// [`Type::Unrecognized`].
     pub fn from_wire(value: &str) -> Self {
         match value {
             "document" => Self::Document,
@@ -869,4 +837,179 @@ impl Type {
         }
     }
 }
-stripe_runtime::wire_enum!(Type);
+
+wire_enum!(Type);
+
+/// Parameters of `GET /v1/identity/verification_reports`.
+///
+/// List all verification reports.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ListParams {
+    /// A string to reference this user. This can be a customer ID, a session ID, or similar, and
+    /// can be used to reconcile this verification with your internal systems.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_reference_id: Option<String>,
+    /// Only return VerificationReports that were created during the given date interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<RangeQuery<i64>>,
+    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in
+    /// the list. For instance, if you make a list request and receive 100 objects, starting with
+    /// `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the
+    /// previous page of the list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ending_before: Option<String>,
+    /// Specifies which fields in the response should be expanded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand: Option<Vec<String>>,
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the
+    /// default is 10.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in
+    /// the list. For instance, if you make a list request and receive 100 objects, ending with
+    /// `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the
+    /// next page of the list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_after: Option<String>,
+    /// Only return VerificationReports of this type
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ListParamsType>,
+    /// Only return VerificationReports created by this VerificationSession ID. It is allowed to
+    /// provide a VerificationIntent ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_session: Option<String>,
+}
+
+impl ListParams {
+    /// Params with nothing set: every field is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A string to reference this user. This can be a customer ID, a session ID, or similar, and
+    /// can be used to reconcile this verification with your internal systems.
+    pub fn client_reference_id(
+        mut self,
+        client_reference_id: impl Into<String>,
+    ) -> Self {
+        self.client_reference_id = Some(client_reference_id.into());
+        self
+    }
+
+    /// Only return VerificationReports that were created during the given date interval.
+    pub fn created(mut self, created: impl Into<RangeQuery<i64>>) -> Self {
+        self.created = Some(created.into());
+        self
+    }
+
+    /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in
+    /// the list. For instance, if you make a list request and receive 100 objects, starting with
+    /// `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the
+    /// previous page of the list.
+    pub fn ending_before(mut self, ending_before: impl Into<String>) -> Self {
+        self.ending_before = Some(ending_before.into());
+        self
+    }
+
+    /// Specifies which fields in the response should be expanded.
+    pub fn expand(
+        mut self,
+        expand: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.expand = Some(expand.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the
+    /// default is 10.
+    pub fn limit(mut self, limit: i64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in
+    /// the list. For instance, if you make a list request and receive 100 objects, ending with
+    /// `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the
+    /// next page of the list.
+    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
+        self.starting_after = Some(starting_after.into());
+        self
+    }
+
+    /// Only return VerificationReports of this type
+    pub fn type_(mut self, type_: ListParamsType) -> Self {
+        self.type_ = Some(type_);
+        self
+    }
+
+    /// Only return VerificationReports created by this VerificationSession ID. It is allowed to
+    /// provide a VerificationIntent ID.
+    pub fn verification_session(
+        mut self,
+        verification_session: impl Into<String>,
+    ) -> Self {
+        self.verification_session = Some(verification_session.into());
+        self
+    }
+}
+
+/// Only return VerificationReports of this type
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ListParamsType {
+    /// `document`
+    Document,
+    /// `id_number`
+    IdNumber,
+    /// A value this version of the crate does not know; it holds the value as sent.
+    Unrecognized(String),
+}
+
+impl ListParamsType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Document => "document",
+            Self::IdNumber => "id_number",
+            Self::Unrecognized(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values this version does not know are kept in
+    /// [`ListParamsType::Unrecognized`].
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "document" => Self::Document,
+            "id_number" => Self::IdNumber,
+            other => Self::Unrecognized(other.to_owned()),
+        }
+    }
+}
+
+wire_enum!(ListParamsType);
+
+/// Parameters of `GET /v1/identity/verification_reports/{report}`.
+///
+/// Retrieves an existing VerificationReport
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RetrieveParams {
+    /// Specifies which fields in the response should be expanded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand: Option<Vec<String>>,
+}
+
+impl RetrieveParams {
+    /// Params with nothing set: every field is optional.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Specifies which fields in the response should be expanded.
+    pub fn expand(
+        mut self,
+        expand: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.expand = Some(expand.into_iter().map(Into::into).collect());
+        self
+    }
+}

@@ -1,0 +1,125 @@
+//! Printing a file: prettyplease, and the blank lines it does not add.
+//!
+//! Each item is printed on its own, and items are joined with a blank line (except
+//! consecutive `use` items of one group: `std`, other crates, this crate). The items
+//! of an `impl` are printed one by one inside their `impl` and joined the same way.
+//! Doc comments and attributes are part of the item they are on, so they stay with it.
+
+use syn::{File, ImplItem, Item, ItemImpl, UseTree};
+
+use super::scope::import_group;
+
+/// The text of `file`, formatted.
+pub fn print(file: File) -> String {
+    let File { attrs, items, .. } = file;
+    let mut out = String::new();
+    if !attrs.is_empty() {
+        out.push_str(&prettyplease::unparse(&File { shebang: None, attrs, items: Vec::new() }));
+    }
+    let mut previous_use = None;
+    for item in items {
+        let use_group = match &item {
+            Item::Use(u) => Some(import_group(&root_of(&u.tree))),
+            _ => None,
+        };
+        if !out.is_empty() && (use_group.is_none() || use_group != previous_use) {
+            out.push('\n');
+        }
+        previous_use = use_group;
+        out.push_str(&match item {
+            Item::Impl(imp) if imp.items.len() > 1 => print_impl(imp),
+            item => prettyplease::unparse(&File { shebang: None, attrs: Vec::new(), items: vec![item] }),
+        });
+    }
+    out
+}
+
+/// The first segment of a `use` path.
+fn root_of(tree: &UseTree) -> String {
+    match tree {
+        UseTree::Path(p) => p.ident.to_string(),
+        UseTree::Name(n) => n.ident.to_string(),
+        UseTree::Rename(r) => r.ident.to_string(),
+        UseTree::Glob(_) | UseTree::Group(_) => String::new(),
+    }
+}
+
+/// An `impl` with a blank line between its items. Each item is printed in the `impl`
+/// alone, and taken out of it: the `impl` printed without items gives its first line
+/// (`impl X {}` -> `impl X {`). Should that not be how prettyplease prints it, the
+/// `impl` is printed whole instead.
+fn print_impl(mut imp: ItemImpl) -> String {
+    let items = std::mem::take(&mut imp.items);
+    let mut file = File { shebang: None, attrs: Vec::new(), items: vec![Item::Impl(imp)] };
+    let empty = prettyplease::unparse(&file);
+    let head = empty.strip_suffix("{}\n").map(|head| format!("{head}{{\n"));
+    let mut bodies = Vec::with_capacity(items.len());
+    let mut printed: Vec<ImplItem> = Vec::with_capacity(items.len());
+    for item in items {
+        impl_items(&mut file).push(item);
+        let text = prettyplease::unparse(&file);
+        printed.append(impl_items(&mut file));
+        let body = head.as_deref().and_then(|head| text.strip_prefix(head)).and_then(|rest| rest.strip_suffix("}\n"));
+        bodies.push(body.map(str::to_string));
+    }
+    match (head, bodies.into_iter().collect::<Option<Vec<String>>>()) {
+        (Some(head), Some(bodies)) => format!("{head}{}}}\n", bodies.join("\n")),
+        _ => {
+            *impl_items(&mut file) = printed;
+            prettyplease::unparse(&file)
+        }
+    }
+}
+
+/// The items of the one `impl` in `file`.
+fn impl_items(file: &mut File) -> &mut Vec<ImplItem> {
+    match &mut file.items[0] {
+        Item::Impl(imp) => &mut imp.items,
+        _ => unreachable!("print_impl only holds an impl"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::print;
+
+    #[test]
+    fn items_and_impl_items_are_separated_by_blank_lines() {
+        let file = syn::parse2(quote! {
+            //! Module docs.
+            use std::collections::BTreeMap;
+            use serde::Serialize;
+            use stripe_runtime::{List, Request};
+            use crate::a::B;
+            /// A.
+            #[derive(Serialize)]
+            pub struct A {
+                pub map: BTreeMap<String, B>,
+            }
+            impl A {
+                /// One.
+                pub const ONE: i64 = 1;
+                /// New.
+                pub fn new() -> Self {
+                    todo!()
+                }
+            }
+            impl<'de> serde::Deserialize<'de> for A {
+                fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    todo!()
+                }
+            }
+        })
+        .unwrap();
+        assert_eq!(
+            print(file),
+            "//! Module docs.\n\nuse std::collections::BTreeMap;\n\nuse serde::Serialize;\nuse stripe_runtime::{List, \
+             Request};\n\nuse crate::a::B;\n\n/// A.\n#[derive(Serialize)]\npub struct A {\n    pub map: BTreeMap<String, \
+             B>,\n}\n\nimpl A {\n    /// One.\n    pub const ONE: i64 = 1;\n\n    /// New.\n    pub fn new() -> Self \
+             {\n        todo!()\n    }\n}\n\nimpl<'de> serde::Deserialize<'de> for A {\n    fn deserialize<D: \
+             serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {\n        todo!()\n    }\n}\n"
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! The names of one file: which items from elsewhere (other modules of the crate,
+//! the runtime, serde, std) it imports with `use`, and how its code names them.
+//!
+//! A file is emitted twice. The first time, every item from elsewhere is asked for
+//! by its full path (`stripe_runtime::Request`, `crate::shared::Address`) and written
+//! so; then [`Scope::settle`] decides the imports: an item is imported and named by
+//! its last segment unless that name is also a type of the module, or the last
+//! segment of another item asked for. Such items keep their full path wherever they
+//! are used, so the outcome depends only on the set of items asked for: the runtime's
+//! `Request` is `stripe_runtime::Request` in the module of `Event`, which has a
+//! `Request` of its own, and `Request` everywhere else. The second time, items are
+//! written as settled, and [`Scope::use_items`] lists the imports.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// The imports of one file, asked for while emitting it and settled in between.
+pub struct Scope {
+    /// The module's path from the crate root.
+    module: Vec<String>,
+    /// Names the module defines itself: its types, child modules and re-exports.
+    local: BTreeSet<String>,
+    /// Full paths asked for, `::`-separated.
+    asked: BTreeSet<String>,
+    /// The full paths imported, once settled.
+    imported: Option<BTreeSet<String>>,
+}
+
+impl Scope {
+    /// The scope of `module`, which defines the names `local`.
+    pub fn new(module: &[String], local: BTreeSet<String>) -> Self {
+        Scope { module: module.to_vec(), local, asked: BTreeSet::new(), imported: None }
+    }
+
+    /// The module's path from the crate root.
+    pub fn module(&self) -> &[String] {
+        &self.module
+    }
+
+    /// How the file names the item at `path` (`stripe_runtime::Request`): its last
+    /// segment if it is imported, else its full path.
+    pub fn name(&mut self, path: &str) -> TokenStream {
+        let imported = self.imported.as_ref().is_some_and(|imported| imported.contains(path));
+        if self.imported.is_none() {
+            self.asked.insert(path.to_string());
+        }
+        if imported {
+            let last = path.rsplit("::").next().unwrap_or(path);
+            let last = Ident::new(last, Span::call_site());
+            return quote!(#last);
+        }
+        let segments = path.split("::").map(|s| Ident::new(s, Span::call_site()));
+        quote!(#(#segments)::*)
+    }
+
+    /// Decides the imports from what the first emission asked for.
+    pub fn settle(&mut self) {
+        let mut by_name: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
+        for path in &self.asked {
+            by_name.entry(path.rsplit("::").next().unwrap_or(path)).or_default().push(path);
+        }
+        let imported = by_name
+            .into_iter()
+            .filter(|(name, paths)| paths.len() == 1 && !self.local.contains(*name))
+            .map(|(_, paths)| paths[0].clone())
+            .collect();
+        self.imported = Some(imported);
+    }
+
+    /// The `use` items of the file, one per module imported from (`use
+    /// stripe_runtime::{List, Request};`): `std`, then other crates, then this one.
+    pub fn use_items(&self) -> TokenStream {
+        let mut by_parent: BTreeMap<(u8, &str), Vec<&str>> = BTreeMap::new();
+        for path in self.imported.iter().flatten() {
+            let Some((parent, name)) = path.rsplit_once("::") else { continue };
+            let root = parent.split("::").next().unwrap_or(parent);
+            by_parent.entry((import_group(root), parent)).or_default().push(name);
+        }
+        let items = by_parent.into_iter().map(|((_, parent), mut names)| {
+            // As rustfmt orders them: functions and macros, then types.
+            names.sort_by_key(|name| (name.starts_with(|c: char| c.is_ascii_uppercase()), *name));
+            let names = names.into_iter().map(|name| Ident::new(name, Span::call_site()));
+            let names: Vec<Ident> = names.collect();
+            let parent = parent.split("::").map(|s| Ident::new(s, Span::call_site()));
+            match names.as_slice() {
+                [one] => quote!(use #(#parent)::* :: #one;),
+                _ => quote!(use #(#parent)::* :: { #(#names),* };),
+            }
+        });
+        quote!(#(#items)*)
+    }
+}
+
+/// Where imports from the crate `root` go in a file: `std` (0), other crates (1),
+/// this crate (2).
+pub fn import_group(root: &str) -> u8 {
+    match root {
+        "std" | "core" | "alloc" => 0,
+        "crate" | "self" | "super" => 2,
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scope;
+
+    fn settled(local: &[&str], asked: &[&str]) -> Scope {
+        let mut scope = Scope::new(&[], local.iter().map(|s| s.to_string()).collect());
+        for path in asked {
+            scope.name(path);
+        }
+        scope.settle();
+        scope
+    }
+
+    #[test]
+    fn items_are_imported_unless_their_name_is_taken() {
+        let mut scope = settled(
+            &["Request", "Event"],
+            &[
+                "stripe_runtime::Request",
+                "stripe_runtime::List",
+                "crate::a::Thing",
+                "crate::b::Thing",
+                "crate::c::Other",
+            ],
+        );
+        assert_eq!(scope.name("stripe_runtime::List").to_string(), "List");
+        assert_eq!(scope.name("crate::c::Other").to_string(), "Other");
+        // Taken by the module's own type, or by another import: both keep their paths.
+        assert_eq!(scope.name("stripe_runtime::Request").to_string(), "stripe_runtime :: Request");
+        assert_eq!(scope.name("crate::a::Thing").to_string(), "crate :: a :: Thing");
+        assert_eq!(scope.name("crate::b::Thing").to_string(), "crate :: b :: Thing");
+        assert_eq!(scope.use_items().to_string(), "use stripe_runtime :: List ; use crate :: c :: Other ;",);
+    }
+
+    #[test]
+    fn imports_are_grouped_by_module() {
+        let scope = settled(&[], &["serde::Serialize", "std::collections::BTreeMap", "serde::Deserialize"]);
+        assert_eq!(
+            scope.use_items().to_string(),
+            "use std :: collections :: BTreeMap ; use serde :: { Deserialize , Serialize } ;",
+        );
+    }
+}
