@@ -6,6 +6,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// What `spec/codegen.yaml` refines `event.type` with (`refine`, `values_of`): the
+/// `refine_*` documents have an `event` resource with a `type` property.
+const ENABLED_EVENTS: &str = "#/paths/~1v1~1webhook_endpoints/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/enabled_events/items";
+
 /// Every document of `tests/hostile/`: the pointer its error names (the line
 /// starts with `error: POINTER: `) and a part of the reason. Documents are
 /// generated with `--select '*'` unless they say otherwise (see [`select_for`]).
@@ -40,12 +44,26 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("null_enum.yaml", "#/components/schemas/a/properties/b", "only value is `null`"),
     ("openapi_3_1.yaml", "#/openapi", "unsupported OpenAPI version `3.1.0`"),
     ("openapi_version_garbage.yaml", "#/openapi", "unsupported OpenAPI version `3.0x`"),
+    (
+        "path_param_not_in_path.yaml",
+        "#/paths/~1v1~1x/get/parameters/0",
+        "path parameter `id` does not appear in the path `/v1/x`",
+    ),
     ("ref_alias_chain.yaml", "#/components/schemas/b127", "schemas nest more than 128 levels deep"),
+    ("ref_cycle_any_of.yaml", "#/components/schemas/c", "$ref cycle: c -> c"),
     ("ref_cycle_direct.yaml", "#/components/schemas/A", "$ref cycle: A -> A"),
     ("ref_cycle_items.yaml", "#/components/schemas/A", "$ref cycle: A -> B -> A"),
     ("ref_cycle_three.yaml", "#/components/schemas/A", "$ref cycle: A -> B -> C -> A"),
     ("ref_external.yaml", "#/components/schemas/a/properties/b", "unsupported $ref `/etc/passwd#/root`"),
     ("ref_into_schema.yaml", "#/components/schemas/a/properties/b", "unsupported $ref"),
+    ("ref_other_component.yaml", "#/components/schemas/a/properties/b", "unsupported $ref `#/components/responses/x`"),
+    ("refine_values_of_all_skipped.yaml", ENABLED_EVENTS, "`values_of` (spec/codegen.yaml `refine`): no values left"),
+    ("refine_values_of_missing.yaml", ENABLED_EVENTS, "nothing here: `values_of` (spec/codegen.yaml `refine`)"),
+    (
+        "refine_values_of_not_enum.yaml",
+        ENABLED_EVENTS,
+        "`values_of` (spec/codegen.yaml `refine`) must point at a string schema with `enum`",
+    ),
     ("response_ref.yaml", "#/paths/~1v1~1x/get/responses/200", "response `$ref`s are not supported"),
     ("select_nothing.yaml", "#/components/schemas", "matches no schema's x-resourceId"),
     ("sequence.yaml", "#", "invalid type: sequence"),
