@@ -15,7 +15,7 @@ use super::schema::list_items;
 use super::{ref_target, Ctx, Hint, Lowerer, Node, PendingStruct, Prop};
 use crate::docs::to_rustdoc;
 use crate::error::{pointer_push, Error, Result};
-use crate::ir::{HttpMethod, Operation, ParamsIn, PathParam, Struct, TypeKind, Usage};
+use crate::ir::{HttpMethod, Operation, ParamsIn, PathParam, Struct, TypeId, TypeKind, TypeRef, Usage};
 use crate::names::{field_name, Namespace};
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -266,11 +266,11 @@ pub(super) fn method_names(planned: &[Planned<'_>]) -> Vec<String> {
 }
 
 impl<'a> Lowerer<'a> {
-    /// Lowers one planned operation: its params struct (queued), path parameters and response.
+    /// Lowers one planned operation: its params struct (queued), path parameters and
+    /// response, in named steps.
     pub(super) fn lower_operation(&mut self, planned: &Planned<'a>, rust_name: String) -> Result<Operation> {
         let pointer = &planned.pointer;
         let resource_ctx = self.placement.root_ctx(planned.resource);
-        let module = resource_ctx.module.clone();
         let resource = match self.component(planned.resource, None)? {
             crate::ir::TypeRef::Named(id) => id,
             _ => {
@@ -280,179 +280,211 @@ impl<'a> Lowerer<'a> {
                 ))
             }
         };
-
-        let mut params: Vec<(&'a Parameter, String)> = Vec::new();
-        let mut seen: HashSet<(&str, &str)> = HashSet::new();
-        // Operation parameters override path-item ones with the same name and location.
-        let op_params =
-            planned.op.parameters.iter().enumerate().map(|(i, p)| (p, pointer_push(pointer, "parameters"), i));
-        let item_pointer = pointer.rsplit_once('/').map_or("", |(item, _)| item).to_string();
-        let shared =
-            planned.shared_params.iter().enumerate().map(|(i, p)| (p, pointer_push(&item_pointer, "parameters"), i));
-        for (param, list_pointer, i) in op_params.chain(shared) {
-            let at = pointer_push(&list_pointer, &i.to_string());
-            let param = match param {
-                ReferenceOr::Item(param) => param,
-                ReferenceOr::Reference { .. } => {
-                    return Err(Error::at(at, "parameter `$ref`s are not supported"));
-                }
-            };
-            let data = param.parameter_data_ref();
-            let location = match param {
-                Parameter::Query { .. } => "query",
-                Parameter::Path { .. } => "path",
-                Parameter::Header { .. } => "header",
-                Parameter::Cookie { .. } => "cookie",
-            };
-            if seen.insert((data.name.as_str(), location)) {
-                params.push((param, at));
-            }
-        }
-
-        // Path parameters: exactly the template's `{name}`s.
-        let template: Vec<&str> =
-            segments(planned.path).into_iter().filter(|s| is_param(s)).map(|s| &s[1..s.len() - 1]).collect();
-        let mut path_params = Vec::new();
-        let mut arg_names = Namespace::with_reserved(&["params", "self"]);
-        for name in &template {
-            let found = params
-                .iter()
-                .find(|(p, _)| matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == *name);
-            let Some((param, _)) = found else {
-                return Err(Error::at(
-                    pointer_push(pointer, "parameters"),
-                    format!("the path `{}` uses `{{{name}}}`, which no `in: path` parameter declares", planned.path),
-                ));
-            };
-            let docs = param.parameter_data_ref().description.as_deref().map(to_rustdoc).unwrap_or_default();
-            path_params.push(PathParam {
-                wire_name: name.to_string(),
-                rust_name: arg_names.claim(field_name(name)),
-                docs: if docs.is_empty() { format!("The `{name}` in the path.") } else { docs },
-            });
-        }
-
-        // Params: query parameters, then form-body properties.
-        let mut props: Vec<Prop<'a>> = Vec::new();
-        for (param, at) in &params {
-            let data = param.parameter_data_ref();
-            match param {
-                Parameter::Path { .. } => {
-                    if !template.contains(&data.name.as_str()) {
-                        return Err(Error::at(
-                            at,
-                            format!("path parameter `{}` does not appear in the path `{}`", data.name, planned.path),
-                        ));
-                    }
-                    continue;
-                }
-                Parameter::Query { style, .. } => {
-                    if !matches!(style, QueryStyle::Form | QueryStyle::DeepObject) {
-                        return Err(Error::at(
-                            pointer_push(at, "style"),
-                            "unsupported query parameter style: only `form` and `deepObject` are",
-                        ));
-                    }
-                    if planned.method.params_in() == ParamsIn::Body {
-                        return Err(Error::at(
-                            at,
-                            format!(
-                                "query parameter `{}` on a {} operation is not supported: its params are sent in the body",
-                                data.name,
-                                planned.method.as_str()
-                            ),
-                        ));
-                    }
-                }
-                Parameter::Header { .. } | Parameter::Cookie { .. } => {
-                    return Err(Error::at(at, "header and cookie parameters are not supported"));
-                }
-            }
-            let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-                return Err(Error::at(at, "parameters with `content` are not supported: only `schema`"));
-            };
-            props.push(Prop {
-                name: &data.name,
-                node: Node::of(schema),
-                pointer: pointer_push(at, "schema"),
-                required: data.required,
-                description: data.description.as_deref(),
-            });
-        }
-        if let Some(body) = &planned.op.request_body {
-            let at = pointer_push(pointer, "requestBody");
-            let body = match body {
-                ReferenceOr::Item(body) => body,
-                ReferenceOr::Reference { .. } => return Err(Error::at(at, "request body `$ref`s are not supported")),
-            };
-            if !body.content.is_empty() && !body.content.contains_key(FORM) {
-                let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-                return Err(Error::at(
-                    pointer_push(&at, "content"),
-                    format!("unsupported request body type {types:?}: only `{FORM}` is"),
-                ));
-            }
-        }
-        if let Some((schema, at)) = planned.body_schema() {
-            let object = match schema {
-                ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(o)), .. }) => o,
-                _ => return Err(Error::at(at, "a form request body must be an inline object schema")),
-            };
-            let properties = pointer_push(&at, "properties");
-            for (name, node) in &object.properties {
-                if props.iter().any(|p| p.name == name) {
-                    return Err(Error::at(
-                        pointer_push(&properties, name),
-                        format!("`{name}` is both a query parameter and a body property"),
-                    ));
-                }
-                props.push(Prop {
-                    name,
-                    node: Node::of(node),
-                    pointer: pointer_push(&properties, name),
-                    required: object.required.iter().any(|r| r == name),
-                    description: None,
-                });
-            }
-        }
-
+        let params = merge_parameters(planned)?;
+        let path_params = path_params(planned, &params)?;
+        let mut props = query_props(planned, &params)?;
+        body_props(planned, &mut props)?;
         let description = planned.op.description.as_deref().or(planned.op.summary.as_deref()).unwrap_or("");
-        let op_docs = to_rustdoc(description);
-        let head = format!("Parameters of `{} {}`.", planned.method.as_str(), planned.path);
-        let params_docs = if op_docs.is_empty() { head } else { format!("{head}\n\n{op_docs}") };
-        let request_ctx = Ctx { usage: Usage::Request, ..resource_ctx.clone() };
-        let params_hint = Hint { field: &format!("{rust_name} params"), docs: "", name: None };
-        let kind = TypeKind::Struct(Struct { object_name: None, resource_id: None, fields: Vec::new() });
-        let (params_id, mut inner) = self.new_type(&request_ctx, &params_hint, None, pointer, params_docs, kind)?;
-        inner.wire_path = rust_name.clone();
-        self.queue.push_back(PendingStruct { id: params_id, props, ctx: inner });
-
-        let response = match &planned.response {
-            Some((node, at)) => {
-                let field = match node {
-                    Node::Ref(r) => ref_target(r, at)?.to_string(),
-                    Node::Schema(_) => format!("{rust_name} response"),
-                };
-                let hint = Hint { field: &field, docs: "", name: None };
-                self.type_ref(*node, at, Some((&resource_ctx, &hint)))?
-            }
-            None => crate::ir::TypeRef::Json,
-        };
+        let docs = to_rustdoc(description);
+        let params_id = self.params_type(planned, &resource_ctx, &rust_name, &docs, props)?;
+        let response = self.response_type(planned, &resource_ctx, &rust_name)?;
         Ok(Operation {
             operation_id: planned.op.operation_id.clone().unwrap_or_default(),
             source: pointer.clone(),
             method: planned.method,
             path: planned.path.to_string(),
-            module,
+            module: resource_ctx.module,
             resource,
             rust_name,
             path_params,
             params: params_id,
             params_in: planned.method.params_in(),
             response,
-            docs: op_docs,
+            docs,
         })
     }
+
+    /// The params struct of an operation, named for its method (`CreateParams`),
+    /// with the query parameters or body properties as fields (lowered later, from
+    /// the queue).
+    fn params_type(
+        &mut self,
+        planned: &Planned<'a>,
+        resource_ctx: &Ctx,
+        rust_name: &str,
+        op_docs: &str,
+        props: Vec<Prop<'a>>,
+    ) -> Result<TypeId> {
+        let head = format!("Parameters of `{} {}`.", planned.method.as_str(), planned.path);
+        let docs = if op_docs.is_empty() { head } else { format!("{head}\n\n{op_docs}") };
+        let request_ctx = Ctx { usage: Usage::Request, ..resource_ctx.clone() };
+        let hint = Hint { field: &format!("{rust_name} params"), docs: "", name: None };
+        let kind = TypeKind::Struct(Struct { object_name: None, resource_id: None, fields: Vec::new() });
+        let (id, mut inner) = self.new_type(&request_ctx, &hint, None, &planned.pointer, docs, kind)?;
+        inner.wire_path = rust_name.to_string();
+        self.queue.push_back(PendingStruct { id, props, ctx: inner });
+        Ok(id)
+    }
+
+    /// The type of the successful response (any JSON when the document gives none).
+    fn response_type(&mut self, planned: &Planned<'a>, resource_ctx: &Ctx, rust_name: &str) -> Result<TypeRef> {
+        let Some((node, at)) = &planned.response else { return Ok(TypeRef::Json) };
+        let field = match node {
+            Node::Ref(r) => ref_target(r, at)?.to_string(),
+            Node::Schema(_) => format!("{rust_name} response"),
+        };
+        let hint = Hint { field: &field, docs: "", name: None };
+        self.type_ref(*node, at, Some((resource_ctx, &hint)))
+    }
+}
+
+/// The operation's parameters and the path item's, each with its pointer; an
+/// operation parameter overrides a path-item one of the same name and location.
+fn merge_parameters<'a>(planned: &Planned<'a>) -> Result<Vec<(&'a Parameter, String)>> {
+    let pointer = &planned.pointer;
+    let mut params: Vec<(&'a Parameter, String)> = Vec::new();
+    let mut seen: HashSet<(&str, &str)> = HashSet::new();
+    let op_params = planned.op.parameters.iter().enumerate().map(|(i, p)| (p, pointer_push(pointer, "parameters"), i));
+    let item_pointer = pointer.rsplit_once('/').map_or("", |(item, _)| item).to_string();
+    let shared =
+        planned.shared_params.iter().enumerate().map(|(i, p)| (p, pointer_push(&item_pointer, "parameters"), i));
+    for (param, list_pointer, i) in op_params.chain(shared) {
+        let at = pointer_push(&list_pointer, &i.to_string());
+        let param = match param {
+            ReferenceOr::Item(param) => param,
+            ReferenceOr::Reference { .. } => return Err(Error::at(at, "parameter `$ref`s are not supported")),
+        };
+        let location = match param {
+            Parameter::Query { .. } => "query",
+            Parameter::Path { .. } => "path",
+            Parameter::Header { .. } => "header",
+            Parameter::Cookie { .. } => "cookie",
+        };
+        if seen.insert((param.parameter_data_ref().name.as_str(), location)) {
+            params.push((param, at));
+        }
+    }
+    Ok(params)
+}
+
+/// The `{name}`s of a path template, in order.
+fn template_params(path: &str) -> Vec<&str> {
+    segments(path).into_iter().filter(|s| is_param(s)).map(|s| &s[1..s.len() - 1]).collect()
+}
+
+/// The path parameters: exactly the template's `{name}`s, each declared `in: path`.
+fn path_params(planned: &Planned<'_>, params: &[(&Parameter, String)]) -> Result<Vec<PathParam>> {
+    let mut path_params = Vec::new();
+    let mut arg_names = Namespace::with_reserved(&["params", "self"]);
+    for name in template_params(planned.path) {
+        let found =
+            params.iter().find(|(p, _)| matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == name);
+        let Some((param, _)) = found else {
+            return Err(Error::at(
+                pointer_push(&planned.pointer, "parameters"),
+                format!("the path `{}` uses `{{{name}}}`, which no `in: path` parameter declares", planned.path),
+            ));
+        };
+        let docs = param.parameter_data_ref().description.as_deref().map(to_rustdoc).unwrap_or_default();
+        path_params.push(PathParam {
+            wire_name: name.to_string(),
+            rust_name: arg_names.claim(field_name(name)),
+            docs: if docs.is_empty() { format!("The `{name}` in the path.") } else { docs },
+        });
+    }
+    Ok(path_params)
+}
+
+/// The query parameters as params fields; path parameters are checked against the
+/// template, and header and cookie parameters refused.
+fn query_props<'a>(planned: &Planned<'a>, params: &[(&'a Parameter, String)]) -> Result<Vec<Prop<'a>>> {
+    let template = template_params(planned.path);
+    let mut props: Vec<Prop<'a>> = Vec::new();
+    for (param, at) in params {
+        let data = param.parameter_data_ref();
+        match param {
+            Parameter::Path { .. } if template.contains(&data.name.as_str()) => continue,
+            Parameter::Path { .. } => {
+                return Err(Error::at(
+                    at,
+                    format!("path parameter `{}` does not appear in the path `{}`", data.name, planned.path),
+                ));
+            }
+            Parameter::Query { style, .. } => {
+                if !matches!(style, QueryStyle::Form | QueryStyle::DeepObject) {
+                    return Err(Error::at(
+                        pointer_push(at, "style"),
+                        "unsupported query parameter style: only `form` and `deepObject` are",
+                    ));
+                }
+                if planned.method.params_in() == ParamsIn::Body {
+                    return Err(Error::at(
+                        at,
+                        format!(
+                            "query parameter `{}` on a {} operation is not supported: its params are sent in the body",
+                            data.name,
+                            planned.method.as_str()
+                        ),
+                    ));
+                }
+            }
+            Parameter::Header { .. } | Parameter::Cookie { .. } => {
+                return Err(Error::at(at, "header and cookie parameters are not supported"));
+            }
+        }
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            return Err(Error::at(at, "parameters with `content` are not supported: only `schema`"));
+        };
+        props.push(Prop {
+            name: &data.name,
+            node: Node::of(schema),
+            pointer: pointer_push(at, "schema"),
+            required: data.required,
+            description: data.description.as_deref(),
+        });
+    }
+    Ok(props)
+}
+
+/// The properties of the form body, added to `props` (after the query parameters);
+/// any other kind of body is refused.
+fn body_props<'a>(planned: &Planned<'a>, props: &mut Vec<Prop<'a>>) -> Result<()> {
+    if let Some(body) = &planned.op.request_body {
+        let at = pointer_push(&planned.pointer, "requestBody");
+        let body = match body {
+            ReferenceOr::Item(body) => body,
+            ReferenceOr::Reference { .. } => return Err(Error::at(at, "request body `$ref`s are not supported")),
+        };
+        if !body.content.is_empty() && !body.content.contains_key(FORM) {
+            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            return Err(Error::at(
+                pointer_push(&at, "content"),
+                format!("unsupported request body type {types:?}: only `{FORM}` is"),
+            ));
+        }
+    }
+    let Some((schema, at)) = planned.body_schema() else { return Ok(()) };
+    let object = match schema {
+        ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(o)), .. }) => o,
+        _ => return Err(Error::at(at, "a form request body must be an inline object schema")),
+    };
+    let properties = pointer_push(&at, "properties");
+    for (name, node) in &object.properties {
+        if props.iter().any(|p| p.name == name) {
+            return Err(Error::at(
+                pointer_push(&properties, name),
+                format!("`{name}` is both a query parameter and a body property"),
+            ));
+        }
+        props.push(Prop {
+            name,
+            node: Node::of(node),
+            pointer: pointer_push(&properties, name),
+            required: object.required.iter().any(|r| r == name),
+            description: None,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
