@@ -208,6 +208,24 @@ pub(crate) struct Ctx {
     nesting: usize,
 }
 
+/// Where a schema is being lowered: its JSON pointer, the naming context and hint of
+/// the place it is used from, and its component schema's name when it is one (which
+/// decides where its type is placed).
+#[derive(Clone, Copy)]
+pub(crate) struct Place<'s, 'a> {
+    pointer: &'s str,
+    ctx: &'s Ctx,
+    hint: &'s Hint<'s>,
+    component: Option<&'a str>,
+}
+
+impl<'s, 'a> Place<'s, 'a> {
+    /// An inline schema (or one that is no type of its own) at `pointer`.
+    fn inline(pointer: &'s str, ctx: &'s Ctx, hint: &'s Hint<'s>) -> Self {
+        Place { pointer, ctx, hint, component: None }
+    }
+}
+
 /// What the place a type is used from says about it.
 #[derive(Clone, Debug)]
 pub(crate) struct Hint<'h> {
@@ -276,10 +294,10 @@ impl<'a> Lowerer<'a> {
             None => (self.placement.root_ctx(name), Hint { field: name, docs: "", name: None }),
         };
         if schema::is_named(schema) {
-            self.schema_type(schema, &pointer, &ctx, &hint, Some(name))
+            self.schema_type(schema, Place { pointer: &pointer, ctx: &ctx, hint: &hint, component: Some(name) })
         } else {
             // Not a type of its own: lowered where used, so it may not contain itself.
-            self.enter(name, &pointer, |this| this.schema_type(schema, &pointer, &ctx, &hint, None))
+            self.enter(name, &pointer, |this| this.schema_type(schema, Place::inline(&pointer, &ctx, &hint)))
         }
     }
 
@@ -324,22 +342,15 @@ impl<'a> Lowerer<'a> {
             }
             Node::Schema(schema) => {
                 let (ctx, hint) = site.expect("inline schemas always have a site");
-                self.schema_type(schema, pointer, ctx, hint, None)
+                self.schema_type(schema, Place::inline(pointer, ctx, hint))
             }
         }
     }
 
-    /// Creates a named type for a schema used at (`ctx`, `hint`); `component` is the
-    /// component schema's name when it is one, which decides where it is placed.
-    fn new_type(
-        &mut self,
-        ctx: &Ctx,
-        hint: &Hint<'_>,
-        component: Option<&'a str>,
-        pointer: &str,
-        docs: String,
-        kind: TypeKind,
-    ) -> Result<(TypeId, Ctx)> {
+    /// Creates a named type for a schema lowered at `place` (placed by its component
+    /// schema when it is one, else named for the place).
+    fn new_type(&mut self, place: Place<'_, 'a>, docs: String, kind: TypeKind) -> Result<(TypeId, Ctx)> {
+        let Place { pointer, ctx, hint, component } = place;
         if self.ir.types.len() >= MAX_TYPES {
             return Err(Error::at(
                 pointer,

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, Schema, SchemaKind, Type};
 
 use super::schema::list_items;
-use super::{ref_target, Ctx, Hint, Lowerer, Node, PendingStruct, Prop};
+use super::{ref_target, Ctx, Hint, Lowerer, Node, PendingStruct, Place, Prop};
 use crate::docs::to_rustdoc;
 use crate::error::{pointer_push, Error, Result};
 use crate::ir::{HttpMethod, Operation, ParamsIn, PathParam, Struct, TypeId, TypeKind, TypeRef, Usage};
@@ -320,7 +320,7 @@ impl<'a> Lowerer<'a> {
         let request_ctx = Ctx { usage: Usage::Request, ..resource_ctx.clone() };
         let hint = Hint { field: &format!("{rust_name} params"), docs: "", name: None };
         let kind = TypeKind::Struct(Struct { object_name: None, resource_id: None, fields: Vec::new() });
-        let (id, mut inner) = self.new_type(&request_ctx, &hint, None, &planned.pointer, docs, kind)?;
+        let (id, mut inner) = self.new_type(Place::inline(&planned.pointer, &request_ctx, &hint), docs, kind)?;
         inner.wire_path = rust_name.to_string();
         self.queue.push_back(PendingStruct { id, props, ctx: inner });
         Ok(id)

@@ -18,7 +18,7 @@ use openapiv3::OpenAPI;
 use serde_json::Value;
 
 use super::schema::type_docs;
-use super::{Ctx, Hint, Lowerer};
+use super::{Ctx, Hint, Lowerer, Place};
 use crate::config::Refinement;
 use crate::error::{Error, Result};
 use crate::ir::{TypeId, TypeKind, TypeRef, Union, UnionVariant};
@@ -41,10 +41,10 @@ impl<'a> Lowerer<'a> {
             if values.is_empty() {
                 return Err(Error::at(at.as_str(), "`values_of` (spec/codegen.yaml `refine`): no values left"));
             }
-            return self.string_enum(values, pointer, ctx, &hint, None, docs);
+            return self.string_enum(values, Place::inline(pointer, ctx, &hint), docs);
         }
         let kind = TypeKind::Union(Union { discriminated: true, variants: Vec::new() });
-        let (id, _) = self.new_type(ctx, &hint, None, pointer, docs, kind)?;
+        let (id, _) = self.new_type(Place::inline(pointer, ctx, &hint), docs, kind)?;
         self.resource_unions.push((id, ctx.module.clone()));
         Ok(TypeRef::Named(id))
     }

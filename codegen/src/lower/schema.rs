@@ -2,7 +2,7 @@
 
 use openapiv3::{AdditionalProperties, ObjectType, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
-use super::{ref_target, resource_id, Ctx, Hint, Lowerer, Node, PendingStruct, Prop};
+use super::{ref_target, resource_id, Ctx, Hint, Lowerer, Node, PendingStruct, Place, Prop};
 use crate::config::pattern_matches;
 use crate::docs::to_rustdoc;
 use crate::error::{pointer_push, Error, Result};
@@ -76,15 +76,9 @@ pub(super) fn type_docs(own: Option<&String>, ctx: &Ctx, hint: &Hint<'_>, placed
 }
 
 impl<'a> Lowerer<'a> {
-    /// The type of an inline schema (or of component `component`) used at (`ctx`, `hint`).
-    pub(super) fn schema_type(
-        &mut self,
-        schema: &'a Schema,
-        pointer: &str,
-        ctx: &Ctx,
-        hint: &Hint<'_>,
-        component: Option<&'a str>,
-    ) -> Result<TypeRef> {
+    /// The type of a schema lowered at `place`.
+    pub(super) fn schema_type(&mut self, schema: &'a Schema, place: Place<'_, 'a>) -> Result<TypeRef> {
+        let Place { pointer, ctx, hint, component } = place;
         let data = &schema.schema_data;
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
@@ -96,7 +90,7 @@ impl<'a> Lowerer<'a> {
                     return Ok(TypeRef::String);
                 }
                 let docs = type_docs(data.description.as_ref(), ctx, hint, self.placed_at_site(component));
-                self.string_enum(values, pointer, ctx, hint, component, docs)
+                self.string_enum(values, place, docs)
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 if !i.enumeration.is_empty() {
@@ -121,9 +115,9 @@ impl<'a> Lowerer<'a> {
                     Ok(TypeRef::Vec(Box::new(item)))
                 }
             },
-            SchemaKind::Type(Type::Object(o)) => self.object_type(schema, o, pointer, ctx, hint, component),
-            SchemaKind::OneOf { one_of } => self.alternatives(schema, one_of, "oneOf", pointer, ctx, hint, component),
-            SchemaKind::AnyOf { any_of } => self.alternatives(schema, any_of, "anyOf", pointer, ctx, hint, component),
+            SchemaKind::Type(Type::Object(o)) => self.object_type(schema, o, place),
+            SchemaKind::OneOf { one_of } => self.alternatives(schema, one_of, "oneOf", place),
+            SchemaKind::AnyOf { any_of } => self.alternatives(schema, any_of, "anyOf", place),
             SchemaKind::AllOf { all_of } => match all_of.as_slice() {
                 [only] => self.type_ref(Node::of(only), &pointer_push(pointer, "allOf/0"), Some((ctx, hint))),
                 _ => Err(Error::at(pointer, format!("allOf of {} schemas is not supported", all_of.len()))),
@@ -150,15 +144,8 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn object_type(
-        &mut self,
-        schema: &'a Schema,
-        o: &'a ObjectType,
-        pointer: &str,
-        ctx: &Ctx,
-        hint: &Hint<'_>,
-        component: Option<&'a str>,
-    ) -> Result<TypeRef> {
+    fn object_type(&mut self, schema: &'a Schema, o: &'a ObjectType, place: Place<'_, 'a>) -> Result<TypeRef> {
+        let Place { pointer, ctx, hint, component } = place;
         if o.properties.is_empty() {
             match &o.additional_properties {
                 Some(AdditionalProperties::Any(true)) => return Ok(TypeRef::Map(Box::new(TypeRef::Json))),
@@ -183,7 +170,7 @@ impl<'a> Lowerer<'a> {
             resource_id: resource_id(schema).map(str::to_string),
             fields: Vec::new(),
         });
-        let (id, inner) = self.new_type(ctx, hint, component, pointer, docs, kind)?;
+        let (id, inner) = self.new_type(place, docs, kind)?;
         let at = pointer_push(pointer, "properties");
         let props = o
             .properties
@@ -200,17 +187,14 @@ impl<'a> Lowerer<'a> {
         Ok(TypeRef::Named(id))
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn alternatives(
         &mut self,
         schema: &'a Schema,
         variants: &'a [ReferenceOr<Schema>],
         keyword: &str,
-        pointer: &str,
-        ctx: &Ctx,
-        hint: &Hint<'_>,
-        component: Option<&'a str>,
+        place: Place<'_, 'a>,
     ) -> Result<TypeRef> {
+        let Place { pointer, ctx, hint, component } = place;
         let docs = || type_docs(schema.schema_data.description.as_ref(), ctx, hint, self.placed_at_site(component));
         if let Some(expansion) = schema.schema_data.extensions.get("x-expansionResources") {
             let at = pointer_push(pointer, "x-expansionResources");
@@ -227,7 +211,7 @@ impl<'a> Lowerer<'a> {
             } else {
                 let nodes: Vec<(String, Node<'a>)> =
                     targets.iter().enumerate().map(|(i, t)| (format!("{}/oneOf/{i}", at), Node::Ref(t))).collect();
-                self.union(nodes, pointer, ctx, hint, component, docs())?
+                self.union(nodes, place, docs())?
             };
             return match target {
                 TypeRef::Named(id) if matches!(self.ir.get(id).kind, TypeKind::Struct(_) | TypeKind::Union(_)) => {
@@ -249,12 +233,12 @@ impl<'a> Lowerer<'a> {
             [(a, first), (b, second)] if ctx.usage == Usage::Request => match range_bound(*first, *second) {
                 Some((scalar, at)) => {
                     let at = if at == 0 { a } else { b };
-                    let bound = self.schema_type(scalar, at, ctx, hint, None)?;
+                    let bound = self.schema_type(scalar, Place::inline(at, ctx, hint))?;
                     TypeRef::Range(Box::new(bound))
                 }
-                None => self.union(nodes, pointer, ctx, hint, component, docs())?,
+                None => self.union(nodes, place, docs())?,
             },
-            _ => self.union(nodes, pointer, ctx, hint, component, docs())?,
+            _ => self.union(nodes, place, docs())?,
         };
         // Params may be cleared by sending an empty value; responses never carry the marker's value.
         let clearable = ctx.usage == Usage::Request && variants.iter().any(is_clear_marker);
@@ -263,17 +247,9 @@ impl<'a> Lowerer<'a> {
 
     /// A union of `nodes`; variants are discriminated by `object` once every
     /// struct is lowered (see `graph::discriminate_unions`).
-    fn union(
-        &mut self,
-        nodes: Vec<(String, Node<'a>)>,
-        pointer: &str,
-        ctx: &Ctx,
-        hint: &Hint<'_>,
-        component: Option<&'a str>,
-        docs: String,
-    ) -> Result<TypeRef> {
+    fn union(&mut self, nodes: Vec<(String, Node<'a>)>, place: Place<'_, 'a>, docs: String) -> Result<TypeRef> {
         let empty = TypeKind::Union(Union { discriminated: false, variants: Vec::new() });
-        let (id, inner) = self.new_type(ctx, hint, component, pointer, docs, empty)?;
+        let (id, inner) = self.new_type(place, docs, empty)?;
         let mut names = Namespace::with_reserved(&[CATCH_ALL_VARIANT]);
         let mut variants = Vec::new();
         for (i, (at, node)) in nodes.into_iter().enumerate() {
@@ -300,15 +276,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A string enum of `values` (the first of repeated values counts).
-    pub(super) fn string_enum(
-        &mut self,
-        values: Vec<&String>,
-        pointer: &str,
-        ctx: &Ctx,
-        hint: &Hint<'_>,
-        component: Option<&'a str>,
-        docs: String,
-    ) -> Result<TypeRef> {
+    pub(super) fn string_enum(&mut self, values: Vec<&String>, place: Place<'_, 'a>, docs: String) -> Result<TypeRef> {
         let mut names = Namespace::with_reserved(&[CATCH_ALL_VARIANT]);
         let mut variants: Vec<Variant> = Vec::new();
         for value in values {
@@ -316,7 +284,7 @@ impl<'a> Lowerer<'a> {
                 variants.push(Variant { wire: value.clone(), rust_name: names.claim(variant_name(value)) });
             }
         }
-        let (id, _) = self.new_type(ctx, hint, component, pointer, docs, TypeKind::Enum(Enum { variants }))?;
+        let (id, _) = self.new_type(place, docs, TypeKind::Enum(Enum { variants }))?;
         Ok(TypeRef::Named(id))
     }
 
