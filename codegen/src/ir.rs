@@ -100,6 +100,11 @@ pub struct Field {
     /// Markdown documentation; empty when the document has none (the emitters then
     /// name the field, and for a param the method that sends it).
     pub docs: String,
+    /// For an optional field of a params struct, the name of its chaining setter.
+    pub setter: Option<String>,
+    /// For a field of a params struct that can be cleared, the name of the setter
+    /// that clears it (`clear_metadata`).
+    pub clear_setter: Option<String>,
 }
 
 impl Field {

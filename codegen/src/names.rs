@@ -132,6 +132,37 @@ fn words(raw: &str) -> String {
     cleaned
 }
 
+/// A field of a params struct, as far as its setters' names go.
+pub struct SetterField<'f> {
+    /// The field's Rust name.
+    pub rust_name: &'f str,
+    /// Its name on the wire.
+    pub wire_name: &'f str,
+    /// Whether it is an argument of `new` (no setter).
+    pub required: bool,
+    /// Whether it can be cleared (a `clear_` setter too).
+    pub clearable: bool,
+}
+
+/// The setters of a params struct's fields, in field order: each optional field's
+/// own name, and `clear_WIRE_NAME` for those that can be cleared (`None` where a
+/// field has no such setter). `new` is the constructor's; collisions are settled in
+/// field order.
+pub fn setter_names(fields: &[SetterField<'_>]) -> Vec<(Option<String>, Option<String>)> {
+    let mut methods = Namespace::with_reserved(&["new"]);
+    fields
+        .iter()
+        .map(|field| {
+            if field.required {
+                return (None, None);
+            }
+            let set = methods.claim(field.rust_name.to_string());
+            let clear = field.clearable.then(|| methods.claim(field_name(&format!("clear {}", field.wire_name))));
+            (Some(set), clear)
+        })
+        .collect()
+}
+
 /// The names already taken in one Rust namespace (a module's types, a struct's
 /// fields, an enum's variants). Later claimants of a taken name get a numeric
 /// suffix, so collisions resolve deterministically in claim order.
@@ -162,6 +193,30 @@ impl Namespace {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn setters_are_named_once_per_params_struct() {
+        let field =
+            |rust_name, wire_name, required, clearable| SetterField { rust_name, wire_name, required, clearable };
+        let fields = [
+            field("type_", "type", true, false),
+            field("new", "new", false, false),
+            field("clear_metadata", "clear_metadata", false, false),
+            field("metadata", "metadata", false, true),
+        ];
+        let names = setter_names(&fields);
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(
+            names,
+            [
+                (None, None),
+                (some("new_2"), None),
+                (some("clear_metadata"), None),
+                (some("metadata"), some("clear_metadata_2")),
+            ]
+        );
+    }
+
     use super::*;
 
     #[test]

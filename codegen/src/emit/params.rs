@@ -10,9 +10,8 @@ use quote::quote;
 use super::scope::Scope;
 use super::types::{doc_attrs, field_decl, ident, member_doc_attrs, render};
 use super::TypeItems;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ir::{Field, Ir, Struct, TypeDef, TypeId, TypeKind, TypeRef, Usage};
-use crate::names::{field_name, Namespace};
 
 /// Above this many required fields, `new` is allowed clippy's `too_many_arguments`.
 const CLIPPY_MAX_ARGS: usize = 7;
@@ -31,7 +30,6 @@ pub fn emit_params(
     let mut new_args = Vec::new();
     let mut new_inits = Vec::new();
     let mut setters = Vec::new();
-    let mut methods = Namespace::with_reserved(&["new"]);
     for field in &s.fields {
         let field_ident = ident(&field.rust_name)?;
         let docs = field_docs(field, site);
@@ -49,7 +47,10 @@ pub fn emit_params(
             continue;
         }
         new_inits.push(quote!(#field_ident: None,));
-        let setter = ident(&methods.claim(field.rust_name.clone()))?;
+        let Some(setter) = &field.setter else {
+            return Err(Error::at(def.source.as_str(), "internal error: an optional param without a setter name"));
+        };
+        let setter = ident(setter)?;
         let doc = member_doc_attrs(&docs);
         setters.push(quote! {
             #doc
@@ -58,8 +59,8 @@ pub fn emit_params(
                 self
             }
         });
-        if matches!(field.ty, TypeRef::Clearable(_)) {
-            let clear = ident(&methods.claim(field_name(&format!("clear {}", field.wire_name))))?;
+        if let Some(clear) = &field.clear_setter {
+            let clear = ident(clear)?;
             let doc = member_doc_attrs(&format!(
                 "Clears `{}`: sends it with an empty value, which unsets it.",
                 field.wire_name

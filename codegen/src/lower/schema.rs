@@ -7,7 +7,7 @@ use crate::config::pattern_matches;
 use crate::docs::to_rustdoc;
 use crate::error::{pointer_push, Error, Result};
 use crate::ir::{Enum, Field, Struct, TypeKind, TypeRef, Union, UnionVariant, Usage, Variant};
-use crate::names::{field_name, variant_name, Namespace, CATCH_ALL_VARIANT};
+use crate::names::{field_name, setter_names, variant_name, Namespace, SetterField, CATCH_ALL_VARIANT};
 
 /// Whether a component schema becomes a named type of its own (otherwise it is an
 /// alias of a primitive, a map, a list or another schema, lowered where used).
@@ -355,13 +355,37 @@ impl<'a> Lowerer<'a> {
                 nullable,
                 boxed: false,
                 docs,
+                setter: None,
+                clear_setter: None,
             });
+        }
+        if ctx.usage == Usage::Request {
+            name_setters(&mut fields);
         }
         if let TypeKind::Struct(s) = &mut self.ir.types[id.0].kind {
             s.fields = fields;
             s.object_name = object_name;
         }
         Ok(())
+    }
+}
+
+/// Gives the fields of a params struct their setters' names (see
+/// [`crate::names::setter_names`]).
+fn name_setters(fields: &mut [Field]) {
+    let described: Vec<SetterField<'_>> = fields
+        .iter()
+        .map(|f| SetterField {
+            rust_name: &f.rust_name,
+            wire_name: &f.wire_name,
+            required: f.required,
+            clearable: matches!(f.ty, TypeRef::Clearable(_)),
+        })
+        .collect();
+    let names = setter_names(&described);
+    for (field, (set, clear)) in fields.iter_mut().zip(names) {
+        field.setter = set;
+        field.clear_setter = clear;
     }
 }
 
