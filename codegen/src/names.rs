@@ -6,6 +6,8 @@ use std::collections::HashSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+use crate::ir::HttpMethod;
+
 /// Words that cannot be identifiers (strict, reserved and edition-2024 keywords).
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
@@ -130,6 +132,45 @@ fn words(raw: &str) -> String {
         return spelled.join(" ");
     }
     cleaned
+}
+
+/// The Rust method name of an operation, from its HTTP method, the segments of its
+/// path below its resource's collection path (`["{session}", "cancel"]`, path
+/// parameters in braces) and whether it returns a list: `list`, `create`,
+/// `retrieve`, `update` and `delete` on the collection and item paths; below those,
+/// the literal segments (`cancel`, `search`), prefixed by `list_` for lists and by
+/// the verb when the path ends in a parameter (`delete_discount`).
+pub fn method_name(method: HttpMethod, below_collection: &[&str], returns_list: bool) -> String {
+    let is_param = |segment: &str| segment.starts_with('{') && segment.ends_with('}');
+    let by_verb = |on_item: bool| match method {
+        HttpMethod::Get if returns_list => "list",
+        HttpMethod::Get => "retrieve",
+        HttpMethod::Post if !on_item => "create",
+        HttpMethod::Post => "update",
+        HttpMethod::Delete => "delete",
+    };
+    match below_collection {
+        [] => by_verb(false).to_string(),
+        [only] if is_param(only) => by_verb(true).to_string(),
+        rest => {
+            let literals: Vec<&str> = rest.iter().copied().filter(|s| !is_param(s)).collect();
+            let ends_in_param = rest.last().is_some_and(|s| is_param(s));
+            let prefix = match method {
+                HttpMethod::Get if returns_list => "list_",
+                HttpMethod::Get if ends_in_param => "retrieve_",
+                HttpMethod::Delete => "delete_",
+                HttpMethod::Post if ends_in_param => "update_",
+                _ => "",
+            };
+            field_name(&format!("{prefix}{}", literals.join("_")))
+        }
+    }
+}
+
+/// The names a method's path arguments may not take: its params argument, and
+/// `self`.
+pub fn method_arguments() -> Namespace {
+    Namespace::with_reserved(&["params", "self"])
 }
 
 /// A field of a params struct, as far as its setters' names go.

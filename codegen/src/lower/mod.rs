@@ -45,7 +45,6 @@ use crate::ir::{Ir, TypeDef, TypeId, TypeKind, TypeRef, Usage};
 use crate::names::Namespace;
 use crate::refs::References;
 
-pub use operations::method_name;
 pub use placement::SHARED_MODULE;
 
 /// How many schemas may be lowered within each other (through `$ref` aliases,

@@ -5,7 +5,7 @@
 //! resource itself, or a list of it); an operation whose response names no
 //! resource belongs to the resource whose paths are the longest prefix of its own.
 //! Method names come from the verb and the path below the resource's collection
-//! path (see [`method_name`]); nothing is special to any operation.
+//! path (see [`names::method_name`]); nothing is special to any operation.
 
 use std::collections::{HashMap, HashSet};
 
@@ -16,7 +16,7 @@ use super::{ref_target, Ctx, Hint, Lowerer, Node, PendingStruct, Place, Prop};
 use crate::docs::to_rustdoc;
 use crate::error::{pointer_push, Error, Result};
 use crate::ir::{HttpMethod, Operation, ParamsIn, PathParam, Struct, TypeId, TypeKind, TypeRef, Usage};
-use crate::names::{field_name, Namespace};
+use crate::names::{self, field_name, Namespace};
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -209,38 +209,14 @@ fn is_prefix(prefix: &str, path: &str) -> bool {
     path.len() >= prefix.len() && path[..prefix.len()] == prefix[..]
 }
 
-/// The Rust method name of an operation: `list`, `create`, `retrieve`, `update`
-/// and `delete` on the resource's collection path (`/v1/things`) and item path
-/// (`/v1/things/{id}`); below those, the literal segments (`cancel` for
-/// `/v1/things/{id}/cancel`, `search`), prefixed by `list_` for lists and by the
-/// verb when the path ends in a parameter.
-pub fn method_name(method: HttpMethod, path: &str, collection: &str, returns_list: bool) -> String {
+/// The segments of `path` below the resource's collection path `collection` (all of
+/// them when it is not below it), for [`names::method_name`].
+fn below_collection<'p>(path: &'p str, collection: &str) -> Vec<&'p str> {
     let all = segments(path);
-    let base = segments(collection);
-    let rest: &[&str] = if is_prefix(collection, path) { &all[base.len()..] } else { &all };
-    let by_verb = |on_item: bool| match method {
-        HttpMethod::Get if returns_list => "list",
-        HttpMethod::Get => "retrieve",
-        HttpMethod::Post if !on_item => "create",
-        HttpMethod::Post => "update",
-        HttpMethod::Delete => "delete",
-    };
-    match rest {
-        [] => by_verb(false).to_string(),
-        [only] if is_param(only) => by_verb(true).to_string(),
-        _ => {
-            let literals: Vec<&str> = rest.iter().copied().filter(|s| !is_param(s)).collect();
-            let name = literals.join("_");
-            let ends_in_param = rest.last().is_some_and(|s| is_param(s));
-            let prefix = match method {
-                HttpMethod::Get if returns_list => "list_",
-                HttpMethod::Get if ends_in_param => "retrieve_",
-                HttpMethod::Delete => "delete_",
-                HttpMethod::Post if ends_in_param => "update_",
-                _ => "",
-            };
-            field_name(&format!("{prefix}{name}"))
-        }
+    if is_prefix(collection, path) {
+        all[segments(collection).len()..].to_vec()
+    } else {
+        all
     }
 }
 
@@ -259,7 +235,8 @@ pub(super) fn method_names(planned: &[Planned<'_>]) -> Vec<String> {
     planned
         .iter()
         .map(|p| {
-            let name = method_name(p.method, p.path, &collections[p.resource], p.returns_list);
+            let rest = below_collection(p.path, &collections[p.resource]);
+            let name = names::method_name(p.method, &rest, p.returns_list);
             taken.entry(p.resource).or_default().claim(name)
         })
         .collect()
@@ -494,23 +471,23 @@ mod tests {
     #[test]
     fn method_names_from_verb_and_path() {
         let c = "/v1/identity/verification_sessions";
-        let name = |m, p, list| method_name(m, p, c, list);
-        assert_eq!(name(HttpMethod::Get, c, true), "list");
-        assert_eq!(name(HttpMethod::Post, c, false), "create");
-        assert_eq!(name(HttpMethod::Get, "/v1/identity/verification_sessions/{session}", false), "retrieve");
-        assert_eq!(name(HttpMethod::Post, "/v1/identity/verification_sessions/{session}", false), "update");
-        assert_eq!(name(HttpMethod::Delete, "/v1/identity/verification_sessions/{session}", false), "delete");
-        assert_eq!(name(HttpMethod::Post, "/v1/identity/verification_sessions/{session}/cancel", false), "cancel");
-        assert_eq!(name(HttpMethod::Post, "/v1/identity/verification_sessions/{session}/redact", false), "redact");
-        assert_eq!(method_name(HttpMethod::Get, "/v1/customers/search", "/v1/customers", false), "search");
+        let name = |m, p: &str, collection: &str, list| names::method_name(m, &below_collection(p, collection), list);
+        assert_eq!(name(HttpMethod::Get, c, c, true), "list");
+        assert_eq!(name(HttpMethod::Post, c, c, false), "create");
+        assert_eq!(name(HttpMethod::Get, "/v1/identity/verification_sessions/{session}", c, false), "retrieve");
+        assert_eq!(name(HttpMethod::Post, "/v1/identity/verification_sessions/{session}", c, false), "update");
+        assert_eq!(name(HttpMethod::Delete, "/v1/identity/verification_sessions/{session}", c, false), "delete");
+        assert_eq!(name(HttpMethod::Post, "/v1/identity/verification_sessions/{session}/cancel", c, false), "cancel");
+        assert_eq!(name(HttpMethod::Post, "/v1/identity/verification_sessions/{session}/redact", c, false), "redact");
+        assert_eq!(name(HttpMethod::Get, "/v1/customers/search", "/v1/customers", false), "search");
         assert_eq!(
-            method_name(HttpMethod::Get, "/v1/checkout/sessions/{session}/line_items", "/v1/checkout/sessions", true),
+            name(HttpMethod::Get, "/v1/checkout/sessions/{session}/line_items", "/v1/checkout/sessions", true),
             "list_line_items"
         );
         assert_eq!(
-            method_name(HttpMethod::Delete, "/v1/customers/{customer}/discount", "/v1/customers", false),
+            name(HttpMethod::Delete, "/v1/customers/{customer}/discount", "/v1/customers", false),
             "delete_discount"
         );
-        assert_eq!(method_name(HttpMethod::Get, "/v1/balance", "/v1/balance", false), "retrieve");
+        assert_eq!(name(HttpMethod::Get, "/v1/balance", "/v1/balance", false), "retrieve");
     }
 }
