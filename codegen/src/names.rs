@@ -173,6 +173,37 @@ pub fn method_arguments() -> Namespace {
     Namespace::with_reserved(&["params", "self"])
 }
 
+/// The name of a type made for the place it is used from: its owner's name (empty
+/// for a resource's own inline types) and the field's (`Options` + `document` ->
+/// `OptionsDocument`).
+pub fn site_type_name(owner: &str, field: &str) -> String {
+    type_name(&format!("{owner} {field}"))
+}
+
+/// The raw name an operation's params type is named from, as a field of its
+/// resource (`create` -> `CreateParams`).
+pub fn params_type_field(method: &str) -> String {
+    format!("{method} params")
+}
+
+/// The raw name an operation's inline response type is named from (`list_line_items`
+/// -> `ListLineItemsResponse`).
+pub fn response_type_field(method: &str) -> String {
+    format!("{method} response")
+}
+
+/// The raw name of a union variant that is a reference to component `schema`: the
+/// last segment of a resource id (`issuing.card` -> `card`), for [`variant_name`].
+pub fn referenced_variant(schema: &str) -> &str {
+    schema.rsplit('.').next().unwrap_or(schema)
+}
+
+/// The raw name of the `n`th (from 1) inline variant of a union that has no
+/// `object` value to be named by (`variant 2`).
+pub fn positional_variant(n: usize) -> String {
+    format!("variant {n}")
+}
+
 /// A field of a params struct, as far as its setters' names go.
 pub struct SetterField<'f> {
     /// The field's Rust name.

@@ -377,7 +377,7 @@ impl<'a> Lowerer<'a> {
             None => {
                 let name = match component.and_then(|c| self.placement.renamed(c)).or(hint.name) {
                     Some(name) => name.to_string(),
-                    None => crate::names::type_name(&format!("{} {}", ctx.base, hint.field)),
+                    None => crate::names::site_type_name(&ctx.base, hint.field),
                 };
                 (ctx.module.clone(), name, false)
             }

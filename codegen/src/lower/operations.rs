@@ -295,7 +295,7 @@ impl<'a> Lowerer<'a> {
         let head = format!("Parameters of `{} {}`.", planned.method.as_str(), planned.path);
         let docs = if op_docs.is_empty() { head } else { format!("{head}\n\n{op_docs}") };
         let request_ctx = Ctx { usage: Usage::Request, ..resource_ctx.clone() };
-        let hint = Hint { field: &format!("{rust_name} params"), docs: "", name: None };
+        let hint = Hint { field: &names::params_type_field(rust_name), docs: "", name: None };
         let kind = TypeKind::Struct(Struct { object_name: None, resource_id: None, fields: Vec::new() });
         let (id, mut inner) = self.new_type(Place::inline(&planned.pointer, &request_ctx, &hint), docs, kind)?;
         inner.wire_path = rust_name.to_string();
@@ -308,7 +308,7 @@ impl<'a> Lowerer<'a> {
         let Some((node, at)) = &planned.response else { return Ok(TypeRef::Json) };
         let field = match node {
             Node::Ref(r) => ref_target(r, at)?.to_string(),
-            Node::Schema(_) => format!("{rust_name} response"),
+            Node::Schema(_) => names::response_type_field(rust_name),
         };
         let hint = Hint { field: &field, docs: "", name: None };
         self.type_ref(*node, at, Some((resource_ctx, &hint)))

@@ -255,7 +255,9 @@ impl<'a> Lowerer<'a> {
         for (i, (at, node)) in nodes.into_iter().enumerate() {
             let raw = match node {
                 Node::Ref(r) => ref_target(r, &at)?.to_string(),
-                Node::Schema(s) => single_string_value_of_object(s).unwrap_or_else(|| format!("variant {}", i + 1)),
+                Node::Schema(s) => {
+                    single_string_value_of_object(s).unwrap_or_else(|| crate::names::positional_variant(i + 1))
+                }
             };
             let variant_hint = Hint { field: &raw, docs: "", name: None };
             let ty = self.type_ref(node, &at, Some((&inner, &variant_hint)))?;
@@ -263,7 +265,7 @@ impl<'a> Lowerer<'a> {
             // last segment of a resource id), or by their Rust type.
             let name = match (&ty, node) {
                 (TypeRef::Named(_) | TypeRef::Expandable(_), Node::Ref(_)) => {
-                    raw.rsplit('.').next().unwrap_or(&raw).to_string()
+                    crate::names::referenced_variant(&raw).to_string()
                 }
                 (ty, _) => self.type_label(ty),
             };
