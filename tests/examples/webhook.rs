@@ -118,7 +118,6 @@ fn settings() -> Result<(String, u16), Box<dyn Error>> {
     Ok((secret, port))
 }
 
-#[allow(dead_code)] // The loopback tests include this file for `serve` and `handle`.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let run = async {

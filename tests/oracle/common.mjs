@@ -18,6 +18,32 @@ export const HERE = dirname(fileURLToPath(import.meta.url));
 export const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
+ * Checks what every case of a cases file has, whatever the oracle: an object with
+ * only the `keys` fields, an identifier-like `name` not seen before (names become
+ * keys of the recording, so JS must not reorder them and they cannot collide with
+ * its header), and a non-empty `doc`. Problems go to `errors`; returns the case's
+ * label for further messages, or null if it is not an object at all.
+ */
+export function checkCaseHeader(c, i, keys, seen, errors) {
+  const label = `case #${i}${c && typeof c.name === 'string' ? ` (${c.name})` : ''}`;
+  if (!isObject(c)) {
+    errors.push(`${label}: not an object`);
+    return null;
+  }
+  const extra = Object.keys(c).filter((k) => !keys.includes(k));
+  if (extra.length) errors.push(`${label}: unknown field(s) ${extra.join(', ')}`);
+  if (typeof c.name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(c.name)) {
+    errors.push(`${label}: name must match ^[a-z][a-z0-9_]*$`);
+  } else if (seen.has(c.name)) {
+    errors.push(`${label}: duplicate case name ${JSON.stringify(c.name)}`);
+  } else {
+    seen.add(c.name);
+  }
+  if (typeof c.doc !== 'string' || c.doc.trim() === '') errors.push(`${label}: doc must be a non-empty string`);
+  return label;
+}
+
+/**
  * Starts an oracle script: parses its arguments (only `--check`), makes sure
  * the installed stripe is exactly REQUIRED_VERSION, then imports it. Exits 1,
  * with a message, on a bad argument or a missing or other stripe.

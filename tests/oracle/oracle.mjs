@@ -10,7 +10,7 @@
 
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {HERE, REQUIRED_VERSION, startOracle} from './common.mjs';
+import {HERE, REQUIRED_VERSION, checkCaseHeader, startOracle} from './common.mjs';
 
 const GENERATED_BY = `node tests/oracle/oracle.mjs (stripe-node ${REQUIRED_VERSION}); do not edit`;
 const API_ORIGIN = 'https://api.stripe.com';
@@ -53,23 +53,8 @@ function loadCases() {
   const errors = [];
   const seen = new Set();
   cases.forEach((c, i) => {
-    const label = `case #${i}${c && typeof c.name === 'string' ? ` (${c.name})` : ''}`;
-    if (c === null || typeof c !== 'object' || Array.isArray(c)) {
-      errors.push(`${label}: not an object`);
-      return;
-    }
-    const extra = Object.keys(c).filter((k) => !['name', 'doc', 'call'].includes(k));
-    if (extra.length) errors.push(`${label}: unknown field(s) ${extra.join(', ')}`);
-    // Names become keys of expected.json; keep them identifier-like so JS
-    // does not reorder them and they cannot collide with the header.
-    if (typeof c.name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(c.name)) {
-      errors.push(`${label}: name must match ^[a-z][a-z0-9_]*$`);
-    } else if (seen.has(c.name)) {
-      errors.push(`${label}: duplicate case name ${JSON.stringify(c.name)}`);
-    } else {
-      seen.add(c.name);
-    }
-    if (typeof c.doc !== 'string' || c.doc.trim() === '') errors.push(`${label}: doc must be a non-empty string`);
+    const label = checkCaseHeader(c, i, ['name', 'doc', 'call'], seen, errors);
+    if (label === null) return;
     const call = c.call;
     if (call === null || typeof call !== 'object' || Array.isArray(call)) {
       errors.push(`${label}: call must be an object`);

@@ -11,7 +11,7 @@
 
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {HERE, REQUIRED_VERSION, isObject, startOracle} from './common.mjs';
+import {HERE, REQUIRED_VERSION, checkCaseHeader, isObject, startOracle} from './common.mjs';
 
 const GENERATED_BY = `node tests/oracle/webhook.mjs (stripe-node ${REQUIRED_VERSION}); do not edit`;
 
@@ -67,23 +67,8 @@ function loadCases() {
   }
   const seen = new Set();
   cases.forEach((c, i) => {
-    const label = `case #${i}${c && typeof c.name === 'string' ? ` (${c.name})` : ''}`;
-    if (!isObject(c)) {
-      errors.push(`${label}: not an object`);
-      return;
-    }
-    const extra = Object.keys(c).filter((k) => !CASE_KEYS.includes(k));
-    if (extra.length) errors.push(`${label}: unknown field(s) ${extra.join(', ')}`);
-    // Names become keys of webhook_expected.json; keep them identifier-like so
-    // JS does not reorder them and they cannot collide with the header.
-    if (typeof c.name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(c.name)) {
-      errors.push(`${label}: name must match ^[a-z][a-z0-9_]*$`);
-    } else if (seen.has(c.name)) {
-      errors.push(`${label}: duplicate case name ${JSON.stringify(c.name)}`);
-    } else {
-      seen.add(c.name);
-    }
-    if (typeof c.doc !== 'string' || c.doc.trim() === '') errors.push(`${label}: doc must be a non-empty string`);
+    const label = checkCaseHeader(c, i, CASE_KEYS, seen, errors);
+    if (label === null) return;
     checkPayload(c, payloads, label, true, errors);
     if (typeof c.secret !== 'string') errors.push(`${label}: secret must be a string`);
     if (!Number.isSafeInteger(c.now) || c.now <= 0) errors.push(`${label}: now must be a positive integer (Unix seconds)`);

@@ -209,6 +209,20 @@ fn assert_report_document_common(dir: &str, d: &vr::Document) {
     );
 }
 
+/// `options` of the 2023-08-16 and later report fixtures: `{"document": {}, "id_number": {}}`
+/// (empty objects decode as present, not as None).
+fn empty_document_and_id_number_options() -> vr::Options {
+    vr::Options {
+        document: Some(vr::OptionsDocument {
+            allowed_types: None,
+            require_id_number: None,
+            require_live_capture: None,
+            require_matching_selfie: None,
+        }),
+        id_number: Some(vr::OptionsIdNumber {}),
+    }
+}
+
 fn assert_report_top_level(dir: &str, r: &VerificationReport, id: &str, session_id: &str) {
     assert_eq!(r.id, id, "{dir}: report id");
     assert_eq!(r.created.unix_seconds(), 1_234_567_890, "{dir}: report created");
@@ -295,18 +309,7 @@ fn report_2023_08_16() {
     let r = report(V2023);
     assert_report_top_level(V2023, &r, "vr_1NnmXJGPxmnHQRkJed0S7xeU", "vs_1NnmXJGPxmnHQRkJvGxIwnK7");
     // `options.id_number` is an empty object: it decodes as present, not as None.
-    assert_eq!(
-        r.options,
-        Some(vr::Options {
-            document: Some(vr::OptionsDocument {
-                allowed_types: None,
-                require_id_number: None,
-                require_live_capture: None,
-                require_matching_selfie: None,
-            }),
-            id_number: Some(vr::OptionsIdNumber {}),
-        })
-    );
+    assert_eq!(r.options, Some(empty_document_and_id_number_options()));
     let d = r.document.as_ref().expect("document");
     assert_report_document_common(V2023, d);
     assert_eq!(d.error, None);
@@ -346,18 +349,7 @@ fn report_2024_04_10() {
     assert_eq!(r.client_reference_id, None);
     assert_eq!(r.email, None);
     assert_eq!(r.phone, None);
-    assert_eq!(
-        r.options,
-        Some(vr::Options {
-            document: Some(vr::OptionsDocument {
-                allowed_types: None,
-                require_id_number: None,
-                require_live_capture: None,
-                require_matching_selfie: None,
-            }),
-            id_number: Some(vr::OptionsIdNumber {}),
-        })
-    );
+    assert_eq!(r.options, Some(empty_document_and_id_number_options()));
     let d = r.document.as_ref().expect("document");
     assert_report_document_common(V2024, d);
     assert_eq!(d.error, None);
@@ -392,18 +384,7 @@ fn session_2026_07() {
 fn report_2026_07() {
     let r = report(V2026);
     assert_report_top_level(V2026, &r, "vr_1Pgc76B7WZ01zgkWq9Rp33Dj", "vs_1Pgc76B7WZ01zgkW1uXbT3Y9");
-    assert_eq!(
-        r.options,
-        Some(vr::Options {
-            document: Some(vr::OptionsDocument {
-                allowed_types: None,
-                require_id_number: None,
-                require_live_capture: None,
-                require_matching_selfie: None,
-            }),
-            id_number: Some(vr::OptionsIdNumber {}),
-        })
-    );
+    assert_eq!(r.options, Some(empty_document_and_id_number_options()));
     let d = r.document.as_ref().expect("document");
     assert_report_document_common(V2026, d);
     // An error object whose fields are both null.

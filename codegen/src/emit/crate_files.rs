@@ -1,12 +1,12 @@
 //! The crate around the types: `Cargo.toml`, `lib.rs` and module documentation.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::types::inner_doc_attrs;
 use super::{COMMAND, GENERATED_MARKER};
 use crate::ir::Ir;
-use crate::lower::SHARED_MODULE;
+use crate::lower::{SHARED_MODULE, WEBHOOK_MODULE};
 
 /// How the generated crate is packaged.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,6 +73,8 @@ pub fn lib_rs(ir: &Ir, modules: TokenStream) -> TokenStream {
         v = ir.api_version
     ));
     let version = &ir.api_version;
+    // The runtime's module, under the name placement keeps free for it.
+    let webhook = format_ident!("{}", WEBHOOK_MODULE);
     quote! {
         #docs
         #![warn(missing_docs)]
@@ -81,7 +83,7 @@ pub fn lib_rs(ir: &Ir, modules: TokenStream) -> TokenStream {
             ApiErrorBody, AppInfo, Clearable, Client, ClientBuilder, Error, Expandable, List, Object, Paginator,
             RangeBounds, RangeQuery, Request, RequestOptions, Timestamp,
         };
-        pub use stripe_runtime::webhook;
+        pub use stripe_runtime::#webhook;
 
         /// The Stripe API version these types describe (the document's `info.version`),
         /// sent as `Stripe-Version` on every request.

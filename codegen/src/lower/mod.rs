@@ -45,7 +45,7 @@ use crate::ir::{Ir, TypeDef, TypeId, TypeKind, TypeRef, Usage};
 use crate::names::Namespace;
 use crate::refs::References;
 
-pub use placement::SHARED_MODULE;
+pub use placement::{SHARED_MODULE, WEBHOOK_MODULE};
 
 /// How many schemas may be lowered within each other (through `$ref` aliases,
 /// array `items`, `allOf`, `anyOf` and `oneOf`) before lowering gives up. Stripe's
