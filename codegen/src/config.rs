@@ -8,17 +8,30 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
-/// The contents of `spec/codegen.yaml`.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The contents of `spec/codegen.yaml`: the pin, the crate's package, and the
+/// [`Policy`] (whose keys sit at the top level of the file beside `spec` and `crate`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Config {
     /// The pinned OpenAPI document.
     pub spec: Pin,
-    /// Resource id patterns to generate (`identity.*`), matched against `x-resourceId`.
-    pub select: Vec<String>,
     /// The generated crate's package.
     #[serde(rename = "crate")]
     pub krate: CrateConfig,
+    /// What to generate, and the naming and shape overrides.
+    #[serde(flatten)]
+    pub policy: Policy,
+    /// The keys neither of the above takes: each is an error (serde's
+    /// `deny_unknown_fields` does not work with `flatten`).
+    #[serde(flatten)]
+    unknown: BTreeMap<String, serde_yaml::Value>,
+}
+
+/// What to lower, and the naming and shape overrides: the generation policy of
+/// `spec/codegen.yaml`, also what lowering takes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct Policy {
+    /// Resource id patterns to generate (`identity.*`), matched against `x-resourceId`.
+    pub select: Vec<String>,
     /// Rust type names to use instead of the derived ones, keyed by component schema
     /// name (`gelato_verified_outputs: VerifiedData`).
     #[serde(default)]
@@ -32,6 +45,13 @@ pub struct Config {
     /// pointer of the property (`#/components/schemas/event/properties/type`).
     #[serde(default)]
     pub refine: BTreeMap<String, Refinement>,
+}
+
+impl Policy {
+    /// A policy that selects `select` and overrides nothing.
+    pub fn select(select: &[&str]) -> Self {
+        Policy { select: select.iter().map(|s| s.to_string()).collect(), ..Policy::default() }
+    }
 }
 
 /// A more precise type for one property than the document gives it.
@@ -87,7 +107,13 @@ impl Config {
     /// Parses the config from YAML text; the error is the reason only.
     pub fn parse(text: &str) -> std::result::Result<Config, String> {
         let config: Config = serde_yaml::from_str(text).map_err(|e| format!("invalid codegen config: {e}"))?;
-        if config.select.is_empty() {
+        if let Some(key) = config.unknown.keys().next() {
+            return Err(format!(
+                "invalid codegen config: unknown key `{key}`, expected one of `spec`, `crate`, `select`, `rename`, \
+                 `clearable`, `refine`"
+            ));
+        }
+        if config.policy.select.is_empty() {
             return Err("`select` must name at least one resource pattern".into());
         }
         let sha_ok = config.spec.sha256.len() == 64
@@ -95,7 +121,7 @@ impl Config {
         if !sha_ok {
             return Err("`spec.sha256` must be 64 lowercase hex digits".into());
         }
-        for (pointer, refinement) in &config.refine {
+        for (pointer, refinement) in &config.policy.refine {
             if !pointer.starts_with("#/components/schemas/") || !pointer.contains("/properties/") {
                 return Err(format!(
                     "`refine` key `{pointer}` must be the JSON pointer of a property \
@@ -231,6 +257,12 @@ mod tests {
         assert_eq!(
             Config::parse(&both).unwrap_err(),
             "`refine.#/components/schemas/e/properties/t` must have exactly one of `values_of` and `any_selected_resource: true`"
+        );
+        let unknown = format!("{good}selection: [b]\n");
+        assert_eq!(
+            Config::parse(&unknown).unwrap_err(),
+            "invalid codegen config: unknown key `selection`, expected one of `spec`, `crate`, `select`, `rename`, \
+             `clearable`, `refine`"
         );
         let not_a_property = format!("{good}refine: {{'#/paths/x': {{name: T, any_selected_resource: true}}}}\n");
         assert!(Config::parse(&not_a_property).unwrap_err().starts_with("`refine` key `#/paths/x` must be"));

@@ -9,7 +9,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::ir::{Ir, Operation, TypeDef, TypeKind, TypeRef, Usage};
+use crate::ir::{Ir, Operation, TypeDef, TypeKind, Usage};
+use crate::rust_type;
 
 /// Whether a change can break code that uses the generated crate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -134,25 +135,14 @@ fn types(ir: &Ir) -> BTreeMap<String, TypeView> {
 }
 
 fn type_path(def: &TypeDef) -> String {
-    let mut path = def.module.join("::");
-    if !path.is_empty() {
-        path.push_str("::");
-    }
-    path.push_str(&def.name);
-    path
+    report_name(&rust_type::crate_path(def))
 }
 
 fn view(ir: &Ir, def: &TypeDef) -> TypeView {
     let (kind, resource, members) = match &def.kind {
         TypeKind::Struct(s) => {
             let members = s.fields.iter().map(|f| {
-                let mut rust_type = rust_type(ir, &f.ty);
-                if f.boxed {
-                    rust_type = format!("Box<{rust_type}>");
-                }
-                if f.optional() {
-                    rust_type = format!("Option<{rust_type}>");
-                }
+                let rust_type = rust_type::field_type(ir, f, def.usage, &mut report_name);
                 let field =
                     Member::Field { rust_type, required: f.required, nullable: f.nullable, docs: f.docs.clone() };
                 (f.rust_name.clone(), field)
@@ -164,31 +154,26 @@ fn view(ir: &Ir, def: &TypeDef) -> TypeView {
             (Kind::Enum, false, members.collect())
         }
         TypeKind::Union(u) => {
-            let members =
-                u.variants.iter().map(|v| (v.rust_name.clone(), Member::Variant { rust_type: rust_type(ir, &v.ty) }));
+            let members = u.variants.iter().map(|v| {
+                (v.rust_name.clone(), Member::Variant { rust_type: rust_type::variant_type(ir, v, &mut report_name) })
+            });
             (Kind::Union, false, members.collect())
         }
     };
     TypeView { docs: def.docs.clone(), kind, usage: def.usage, resource, members }
 }
 
-/// `ty` as Rust, with named types by their path from the crate root.
-fn rust_type(ir: &Ir, ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "String".into(),
-        TypeRef::Bool => "bool".into(),
-        TypeRef::Integer => "i64".into(),
-        TypeRef::Number => "f64".into(),
-        TypeRef::Timestamp => "Timestamp".into(),
-        TypeRef::Json => "serde_json::Value".into(),
-        TypeRef::Named(id) => type_path(ir.get(*id)),
-        TypeRef::Vec(item) => format!("Vec<{}>", rust_type(ir, item)),
-        TypeRef::Map(value) => format!("BTreeMap<String, {}>", rust_type(ir, value)),
-        TypeRef::Expandable(id) => format!("Expandable<{}>", type_path(ir.get(*id))),
-        TypeRef::List(item) => format!("List<{}>", rust_type(ir, item)),
-        TypeRef::Clearable(inner) => format!("Clearable<{}>", rust_type(ir, inner)),
-        TypeRef::Range(bound) => format!("RangeQuery<{}>", rust_type(ir, bound)),
+/// How the report names an item in a type: a type of the crate by its path from
+/// the crate root (`shared::Address`), the runtime's and std's by their name
+/// (`Timestamp`, `BTreeMap`), anything else by its path (`serde_json::Value`).
+fn report_name(path: &str) -> String {
+    if let Some(rest) = path.strip_prefix("crate::") {
+        return rest.to_string();
     }
+    if path.starts_with("stripe_runtime::") || path.starts_with("std::") {
+        return path.rsplit("::").next().unwrap_or(path).to_string();
+    }
+    path.to_string()
 }
 
 fn compare_types(path: &str, before: &TypeView, after: &TypeView, changes: &mut Vec<ApiChange>) {
@@ -300,7 +285,7 @@ fn op_view(ir: &Ir, op: &Operation) -> OperationView {
     OperationView {
         http: format!("{} {}", op.method.as_str(), op.path),
         arguments,
-        response: rust_type(ir, &op.response),
+        response: rust_type::type_ref(ir, &op.response, &mut report_name),
         docs: op.docs.clone(),
     }
 }

@@ -108,9 +108,14 @@ pub struct Field {
 }
 
 impl Field {
-    /// Whether the Rust field is an `Option`.
-    pub fn optional(&self) -> bool {
-        !self.required || self.nullable
+    /// Whether the Rust field is an `Option`, in a type used as `usage`: a model's
+    /// field when the property may be absent or `null`, a param when it may be left
+    /// out (a param is never sent as `null`).
+    pub fn optional(&self, usage: Usage) -> bool {
+        match usage {
+            Usage::Response => !self.required || self.nullable,
+            Usage::Request => !self.required,
+        }
     }
 }
 

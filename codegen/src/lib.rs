@@ -25,5 +25,6 @@ pub mod output;
 pub mod pipeline;
 pub mod prune;
 pub mod refs;
+pub mod rust_type;
 
 pub use error::{Error, Location, Result};

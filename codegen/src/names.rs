@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-use crate::ir::HttpMethod;
+use crate::ir::{HttpMethod, TypeId, TypeRef};
 
 /// Words that cannot be identifiers (strict, reserved and edition-2024 keywords).
 const KEYWORDS: &[&str] = &[
@@ -167,6 +167,24 @@ pub fn method_name(method: HttpMethod, below_collection: &[&str], returns_list: 
     }
 }
 
+/// The module for types used by several resources.
+pub const SHARED_MODULE: &str = "shared";
+
+/// The runtime's module re-exported at the crate root (webhook signatures), which
+/// no resource's module may take.
+pub const WEBHOOK_MODULE: &str = "webhook";
+
+/// The names of the crate root's modules, with those the generated crate itself
+/// takes ([`SHARED_MODULE`], [`WEBHOOK_MODULE`]) reserved.
+pub fn root_modules() -> Namespace {
+    Namespace::with_reserved(&[SHARED_MODULE, WEBHOOK_MODULE])
+}
+
+/// The names of an enum's or a union's variants, with [`CATCH_ALL_VARIANT`] reserved.
+pub fn variants() -> Namespace {
+    Namespace::with_reserved(&[CATCH_ALL_VARIANT])
+}
+
 /// The names a method's path arguments may not take: its params argument, and
 /// `self`.
 pub fn method_arguments() -> Namespace {
@@ -192,10 +210,34 @@ pub fn response_type_field(method: &str) -> String {
     format!("{method} response")
 }
 
-/// The raw name of a union variant that is a reference to component `schema`: the
-/// last segment of a resource id (`issuing.card` -> `card`), for [`variant_name`].
-pub fn referenced_variant(schema: &str) -> &str {
-    schema.rsplit('.').next().unwrap_or(schema)
+/// The name of a union variant (before collisions are settled): a reference to
+/// component `schema` of a named type is named by the schema, by the last segment
+/// of a resource id (`issuing.card` -> `Card`); any other variant by its Rust type
+/// (`String`, `Array`, a named type's own name, given by `type_name`).
+pub fn union_variant(referenced: Option<&str>, ty: &TypeRef, type_name: &dyn Fn(TypeId) -> String) -> String {
+    let named = matches!(ty, TypeRef::Named(_) | TypeRef::Expandable(_));
+    match referenced {
+        Some(schema) if named => variant_name(schema.rsplit('.').next().unwrap_or(schema)),
+        _ => variant_name(&type_label(ty, type_name)),
+    }
+}
+
+/// A union variant's name from its Rust type.
+fn type_label(ty: &TypeRef, type_name: &dyn Fn(TypeId) -> String) -> String {
+    match ty {
+        TypeRef::Named(t) | TypeRef::Expandable(t) => type_name(*t),
+        TypeRef::String => "String".into(),
+        TypeRef::Bool => "Bool".into(),
+        TypeRef::Integer => "Integer".into(),
+        TypeRef::Number => "Number".into(),
+        TypeRef::Timestamp => "Timestamp".into(),
+        TypeRef::Json => "Json".into(),
+        TypeRef::Vec(_) => "Array".into(),
+        TypeRef::Map(_) => "Map".into(),
+        TypeRef::List(_) => "List".into(),
+        TypeRef::Clearable(inner) => type_label(inner, type_name),
+        TypeRef::Range(_) => "Range".into(),
+    }
 }
 
 /// The raw name of the `n`th (from 1) inline variant of a union that has no

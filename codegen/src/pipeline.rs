@@ -146,12 +146,11 @@ pub fn generate(root: &Path, options: &Options) -> Result<Generated> {
 
 /// The policy of a run: the config's, with the command line's selection if any.
 fn policy(config: &Config, options: &Options) -> lower::Policy {
-    lower::Policy {
-        select: if options.select.is_empty() { config.select.clone() } else { options.select.clone() },
-        rename: config.rename.clone(),
-        clearable: config.clearable.clone(),
-        refine: config.refine.clone(),
+    let mut policy = config.policy.clone();
+    if !options.select.is_empty() {
+        policy.select = options.select.clone();
     }
+    policy
 }
 
 /// The contents of [`changelog::FILE`] for a crate generated from `source`: the

@@ -13,7 +13,7 @@ fn pruned_and_whole_documents_lower_to_the_same_ir() {
     // The configured policy: the default selection, with its `refine` entries (which
     // read the event types from a path of their own).
     let config = Config::load(&root.join("spec/codegen.yaml")).unwrap();
-    let configured: Vec<&str> = config.select.iter().map(String::as_str).collect();
+    let configured: Vec<&str> = config.policy.select.iter().map(String::as_str).collect();
     for version in ["2024-04-10/spec3.json", "2023-08-16/spec3.yaml", "2022-11-15/spec3.yaml"] {
         let path = root.join(format!("../shared/stripe-openapi/{version}"));
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -27,7 +27,7 @@ fn pruned_and_whole_documents_lower_to_the_same_ir() {
             &["issuing.*", "treasury.*"],
             &["subscription_schedule", "test_helpers.test_clock"],
         ] {
-            let policy = lower::Policy { refine: config.refine.clone(), ..lower::Policy::select(select) };
+            let policy = lower::Policy { refine: config.policy.refine.clone(), ..lower::Policy::select(select) };
             let (pruned, references) = pipeline::parse_selected(&bytes, &policy).unwrap();
             let expected = lower::lower(&whole, &policy);
             let actual = lower::lower_with(&pruned, &policy, &references);

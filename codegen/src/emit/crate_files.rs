@@ -3,10 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::types::inner_doc_attrs;
+use super::doc_attrs::inner_doc_attrs;
 use super::{COMMAND, GENERATED_MARKER};
 use crate::ir::Ir;
-use crate::lower::{SHARED_MODULE, WEBHOOK_MODULE};
+use crate::names::{SHARED_MODULE, WEBHOOK_MODULE};
 
 /// How the generated crate is packaged.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,8 +3,9 @@
 
 use quote::{format_ident, quote};
 
+use super::doc_attrs::{doc_attrs, member_doc_attrs};
 use super::scope::Scope;
-use super::types::{doc_attrs, ident, member_doc_attrs};
+use super::syntax::ident;
 use super::TypeItems;
 use crate::error::Result;
 use crate::ir::{Enum, TypeDef};

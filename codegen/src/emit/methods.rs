@@ -5,8 +5,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::doc_attrs::member_doc_attrs;
 use super::scope::Scope;
-use super::types::{ident, member_doc_attrs, named, render};
+use super::syntax::{ident, named, render};
 use crate::error::Result;
 use crate::ir::{HttpMethod, Ir, Operation, ParamsIn};
 

@@ -8,13 +8,14 @@
 //! with blank lines between items) under the "generated, do not edit" header.
 
 mod crate_files;
+mod doc_attrs;
 mod enums;
 mod layout;
 mod methods;
 mod models;
 mod params;
 mod scope;
-mod types;
+mod syntax;
 mod unions;
 mod wrap;
 
@@ -26,9 +27,10 @@ use quote::quote;
 use crate::error::{Error, Result};
 use crate::ir::{Ir, Operation, TypeId, TypeKind, Usage};
 pub use crate_files::CrateOptions;
+use doc_attrs::{doc_attrs, inner_doc_attrs};
 use params::ParamSite;
 use scope::Scope;
-use types::{doc_attrs, ident, inner_doc_attrs};
+use syntax::ident;
 
 /// The command that regenerates the crate, named in every file's header.
 pub const COMMAND: &str = "cargo xtask codegen";

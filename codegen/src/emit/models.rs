@@ -2,8 +2,9 @@
 
 use quote::quote;
 
+use super::doc_attrs::{doc_attrs, member_doc_attrs};
 use super::scope::Scope;
-use super::types::{doc_attrs, field_decl, ident, member_doc_attrs};
+use super::syntax::{field_decl, ident};
 use super::TypeItems;
 use crate::error::Result;
 use crate::ir::{Field, Ir, Struct, TypeDef};
@@ -14,7 +15,7 @@ pub fn emit_struct(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -> Res
     let docs = doc_attrs(&def.docs);
     let mut fields = Vec::with_capacity(s.fields.len());
     for field in &s.fields {
-        fields.push(field_decl(ir, field, field.optional(), &field_docs(field), None, scope)?);
+        fields.push(field_decl(ir, def, field, &field_docs(field), None, scope)?);
     }
     let serialize = scope.name("serde::Serialize");
     let deserialize = scope.name("serde::Deserialize");

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::doc_attrs::{doc_attrs, member_doc_attrs};
 use super::scope::Scope;
-use super::types::{doc_attrs, field_decl, ident, member_doc_attrs, render};
+use super::syntax::{field_decl, ident, render};
 use super::TypeItems;
 use crate::error::{Error, Result};
 use crate::ir::{Field, Ir, Struct, TypeDef, TypeId, TypeKind, TypeRef, Usage};
@@ -34,7 +35,7 @@ pub fn emit_params(
         let field_ident = ident(&field.rust_name)?;
         let docs = field_docs(field, site);
         let skip = (!field.required).then(|| quote!(skip_serializing_if = "Option::is_none"));
-        fields.push(field_decl(ir, field, !field.required, &docs, skip, scope)?);
+        fields.push(field_decl(ir, def, field, &docs, skip, scope)?);
 
         let (arg_ty, value) = argument(ir, field, scope)?;
         if field.required {

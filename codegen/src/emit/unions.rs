@@ -3,12 +3,14 @@
 
 use quote::{format_ident, quote};
 
+use super::doc_attrs::{doc_attrs, member_doc_attrs};
 use super::scope::Scope;
-use super::types::{doc_attrs, ident, member_doc_attrs, render};
+use super::syntax::{ident, spelled};
 use super::TypeItems;
 use crate::error::Result;
 use crate::ir::{Ir, TypeDef, TypeKind, TypeRef, Union, Usage};
 use crate::names::CATCH_ALL_VARIANT;
+use crate::rust_type;
 
 /// A union and its impls.
 pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, scope: &mut Scope) -> Result<TypeItems> {
@@ -22,10 +24,7 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, scope: &mut Scope) -> Resul
     let mut object_names = Vec::new();
     for variant in &u.variants {
         let v = ident(&variant.rust_name)?;
-        let mut ty = render(ir, &variant.ty, scope)?;
-        if variant.boxed {
-            ty = quote!(Box<#ty>);
-        }
+        let ty = spelled(|name| rust_type::variant_type(ir, variant, name), scope)?;
         let doc = member_doc_attrs(&match &variant.object {
             Some(object) => format!("An object with `object: \"{object}\"`."),
             None => format!("A `{}`.", variant.rust_name),

@@ -45,7 +45,7 @@ use crate::ir::{Ir, TypeDef, TypeId, TypeKind, TypeRef, Usage};
 use crate::names::Namespace;
 use crate::refs::References;
 
-pub use placement::{SHARED_MODULE, WEBHOOK_MODULE};
+pub use crate::config::Policy;
 
 /// How many schemas may be lowered within each other (through `$ref` aliases,
 /// array `items`, `allOf`, `anyOf` and `oneOf`) before lowering gives up. Stripe's
@@ -64,27 +64,7 @@ pub const MAX_TYPE_NESTING: usize = 64;
 /// be 2^40 types. All of Stripe's resources together make about 4,100.
 pub const MAX_TYPES: usize = 100_000;
 
-/// What to lower, and the naming and shape overrides: the policy of `spec/codegen.yaml`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Policy {
-    /// Resource id patterns to generate (`identity.*`), matched against `x-resourceId`.
-    pub select: Vec<String>,
-    /// Rust type names to use instead of the derived ones, by component schema name.
-    pub rename: BTreeMap<String, String>,
-    /// `METHOD.FIELD.PATH` patterns of params that may be cleared although the
-    /// document does not say so (`update.metadata`).
-    pub clearable: Vec<String>,
-    /// Properties given a more precise type than the document's, by the property's
-    /// JSON pointer.
-    pub refine: BTreeMap<String, Refinement>,
-}
-
 impl Policy {
-    /// A policy that selects `select` and overrides nothing.
-    pub fn select(select: &[&str]) -> Self {
-        Policy { select: select.iter().map(|s| s.to_string()).collect(), ..Policy::default() }
-    }
-
     /// The document paths (`/v1/webhook_endpoints`) the policy reads values from,
     /// which pruning must keep.
     pub fn kept_paths(&self) -> Vec<String> {

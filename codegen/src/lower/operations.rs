@@ -352,7 +352,7 @@ fn template_params(path: &str) -> Vec<&str> {
 /// The path parameters: exactly the template's `{name}`s, each declared `in: path`.
 fn path_params(planned: &Planned<'_>, params: &[(&Parameter, String)]) -> Result<Vec<PathParam>> {
     let mut path_params = Vec::new();
-    let mut arg_names = Namespace::with_reserved(&["params", "self"]);
+    let mut arg_names = names::method_arguments();
     for name in template_params(planned.path) {
         let found =
             params.iter().find(|(p, _)| matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == name);

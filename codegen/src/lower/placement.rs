@@ -18,15 +18,8 @@ use openapiv3::{ReferenceOr, Schema};
 
 use super::sites::Sites;
 use super::{resource_id, Ctx};
-use crate::names::{module_name, type_name, Namespace};
+use crate::names::{module_name, root_modules, type_name, Namespace, SHARED_MODULE};
 use crate::refs::References;
-
-/// The module for types used by several resources.
-pub const SHARED_MODULE: &str = "shared";
-
-/// The runtime's module re-exported at the crate root (webhook signatures), which
-/// no resource's module may take.
-pub const WEBHOOK_MODULE: &str = "webhook";
 
 pub struct Placement<'a> {
     /// Module and type name of every resource in the closure.
@@ -54,7 +47,7 @@ impl<'a> Placement<'a> {
         resources.sort();
         // Module names are claimed per parent module, in resource id order.
         let mut namespaces: HashMap<Vec<String>, Namespace> = HashMap::new();
-        namespaces.insert(Vec::new(), Namespace::with_reserved(&[SHARED_MODULE, WEBHOOK_MODULE]));
+        namespaces.insert(Vec::new(), root_modules());
         let mut modules: HashMap<Vec<String>, Vec<String>> = HashMap::new();
         let mut placed = HashMap::new();
         for (id, name) in resources {

@@ -22,7 +22,7 @@ use super::{Ctx, Hint, Lowerer, Place};
 use crate::config::Refinement;
 use crate::error::{Error, Result};
 use crate::ir::{TypeId, TypeKind, TypeRef, Union, UnionVariant};
-use crate::names::{variant_name, Namespace, CATCH_ALL_VARIANT};
+use crate::names::{self, variant_name};
 
 impl<'a> Lowerer<'a> {
     /// The refined type of the property at `pointer`, used at (`ctx`, `hint`).
@@ -73,7 +73,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         for (union_id, owner_module) in std::mem::take(&mut self.resource_unions) {
-            let mut names = Namespace::with_reserved(&[CATCH_ALL_VARIANT]);
+            let mut names = names::variants();
             let variants = by_object
                 .iter()
                 .filter(|(_, id)| self.ir.get(*id).module != owner_module)

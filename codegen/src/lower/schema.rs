@@ -7,7 +7,7 @@ use crate::config::pattern_matches;
 use crate::docs::to_rustdoc;
 use crate::error::{pointer_push, Error, Result};
 use crate::ir::{Enum, Field, Struct, TypeKind, TypeRef, Union, UnionVariant, Usage, Variant};
-use crate::names::{field_name, setter_names, variant_name, Namespace, SetterField, CATCH_ALL_VARIANT};
+use crate::names::{field_name, setter_names, variant_name, Namespace, SetterField};
 
 /// Whether a component schema becomes a named type of its own (otherwise it is an
 /// alias of a primitive, a map, a list or another schema, lowered where used).
@@ -250,7 +250,7 @@ impl<'a> Lowerer<'a> {
     fn union(&mut self, nodes: Vec<(String, Node<'a>)>, place: Place<'_, 'a>, docs: String) -> Result<TypeRef> {
         let empty = TypeKind::Union(Union { discriminated: false, variants: Vec::new() });
         let (id, inner) = self.new_type(place, docs, empty)?;
-        let mut names = Namespace::with_reserved(&[CATCH_ALL_VARIANT]);
+        let mut names = crate::names::variants();
         let mut variants = Vec::new();
         for (i, (at, node)) in nodes.into_iter().enumerate() {
             let raw = match node {
@@ -261,15 +261,9 @@ impl<'a> Lowerer<'a> {
             };
             let variant_hint = Hint { field: &raw, docs: "", name: None };
             let ty = self.type_ref(node, &at, Some((&inner, &variant_hint)))?;
-            // Variants are named by the referenced schema (`card` -> `Card`, the
-            // last segment of a resource id), or by their Rust type.
-            let name = match (&ty, node) {
-                (TypeRef::Named(_) | TypeRef::Expandable(_), Node::Ref(_)) => {
-                    crate::names::referenced_variant(&raw).to_string()
-                }
-                (ty, _) => self.type_label(ty),
-            };
-            variants.push(UnionVariant { rust_name: names.claim(variant_name(&name)), object: None, ty, boxed: false });
+            let referenced = matches!(node, Node::Ref(_)).then_some(raw.as_str());
+            let name = crate::names::union_variant(referenced, &ty, &|t| self.ir.get(t).name.clone());
+            variants.push(UnionVariant { rust_name: names.claim(name), object: None, ty, boxed: false });
         }
         if let TypeKind::Union(union) = &mut self.ir.types[id.0].kind {
             union.variants = variants;
@@ -279,7 +273,7 @@ impl<'a> Lowerer<'a> {
 
     /// A string enum of `values` (the first of repeated values counts).
     pub(super) fn string_enum(&mut self, values: Vec<&String>, place: Place<'_, 'a>, docs: String) -> Result<TypeRef> {
-        let mut names = Namespace::with_reserved(&[CATCH_ALL_VARIANT]);
+        let mut names = crate::names::variants();
         let mut variants: Vec<Variant> = Vec::new();
         for value in values {
             if variants.iter().all(|v| &v.wire != value) {
@@ -293,24 +287,6 @@ impl<'a> Lowerer<'a> {
     /// Whether a type for `component` (or an inline schema) is named for its site.
     fn placed_at_site(&self, component: Option<&str>) -> bool {
         component.is_none_or(|c| self.placement.fixed(c).is_none())
-    }
-
-    /// A name for an inline union variant of type `ty`.
-    fn type_label(&self, ty: &TypeRef) -> String {
-        match ty {
-            TypeRef::Named(t) | TypeRef::Expandable(t) => self.ir.get(*t).name.clone(),
-            TypeRef::String => "String".into(),
-            TypeRef::Bool => "Bool".into(),
-            TypeRef::Integer => "Integer".into(),
-            TypeRef::Number => "Number".into(),
-            TypeRef::Timestamp => "Timestamp".into(),
-            TypeRef::Json => "Json".into(),
-            TypeRef::Vec(_) => "Array".into(),
-            TypeRef::Map(_) => "Map".into(),
-            TypeRef::List(_) => "List".into(),
-            TypeRef::Clearable(inner) => self.type_label(inner),
-            TypeRef::Range(_) => "Range".into(),
-        }
     }
 
     /// Lowers the fields of a struct created by `object_type` (or an operation's params).

@@ -1,0 +1,91 @@
+//! The Rust syntax every emitter writes: identifiers, types as used from a file,
+//! field declarations and `#[serde]` attributes.
+
+use std::str::FromStr;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::doc_attrs::member_doc_attrs;
+use super::scope::Scope;
+use crate::error::{Error, Result};
+use crate::ir::{Field, Ir, TypeDef, TypeId, TypeRef};
+use crate::rust_type;
+
+/// An identifier from a name the sanitiser made (or the config supplied).
+pub fn ident(name: &str) -> Result<Ident> {
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name != "_"
+        && syn::parse_str::<Ident>(name).is_ok();
+    if valid {
+        Ok(Ident::new(name, Span::call_site()))
+    } else {
+        Err(Error::file("spec/codegen.yaml", format!("`{name}` is not a valid Rust identifier")))
+    }
+}
+
+/// `ty` as used from the file of `scope` (see [`rust_type`]).
+pub fn render(ir: &Ir, ty: &TypeRef, scope: &mut Scope) -> Result<TokenStream> {
+    spelled(|name| rust_type::type_ref(ir, ty, name), scope)
+}
+
+/// A named type as used from the file of `scope`.
+pub fn named(ir: &Ir, id: TypeId, scope: &mut Scope) -> Result<TokenStream> {
+    render(ir, &TypeRef::Named(id), scope)
+}
+
+/// Spells a type with [`rust_type`], each item named as the file of `scope` names
+/// it: a type of the file's own module by its name, anything else as the scope
+/// settles (imported, or by its full path). Every named type's name and module
+/// must be identifiers.
+pub fn spelled(spell: impl FnOnce(&mut dyn FnMut(&str) -> String) -> String, scope: &mut Scope) -> Result<TokenStream> {
+    let module: String =
+        std::iter::once("crate").chain(scope.module().iter().map(String::as_str)).map(|s| format!("{s}::")).collect();
+    let mut invalid = None;
+    let text = spell(&mut |path| {
+        if path.starts_with("crate::") {
+            if let Err(e) = path.split("::").skip(1).try_for_each(|s| ident(s).map(drop)) {
+                invalid.get_or_insert(e);
+            }
+        }
+        match path.strip_prefix(&module) {
+            Some(name) if !name.contains("::") => name.to_string(),
+            _ => scope.name(path).to_string(),
+        }
+    });
+    if let Some(e) = invalid {
+        return Err(e);
+    }
+    TokenStream::from_str(&text).map_err(|e| Error::file("spec/codegen.yaml", format!("cannot spell `{text}`: {e}")))
+}
+
+/// A field of `def`: `docs`, its serde attribute (`rename` where the Rust name
+/// differs from the wire name, then `serde`) and `pub name: Type`, typed as
+/// [`rust_type::field_type`] spells it.
+pub fn field_decl(
+    ir: &Ir,
+    def: &TypeDef,
+    field: &Field,
+    docs: &str,
+    serde: Option<TokenStream>,
+    scope: &mut Scope,
+) -> Result<TokenStream> {
+    let name = ident(&field.rust_name)?;
+    let ty = spelled(|name| rust_type::field_type(ir, field, def.usage, name), scope)?;
+    let wire = &field.wire_name;
+    let rename = (field.rust_name != field.wire_name).then(|| quote!(rename = #wire));
+    let serde = serde_attr(rename.into_iter().chain(serde));
+    let docs = member_doc_attrs(docs);
+    Ok(quote! {
+        #docs
+        #serde
+        pub #name: #ty,
+    })
+}
+
+/// One `#[serde(...)]` attribute with all of `args`, or nothing when there are none.
+pub fn serde_attr(args: impl IntoIterator<Item = TokenStream>) -> Option<TokenStream> {
+    let args: Vec<TokenStream> = args.into_iter().collect();
+    (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]))
+}
