@@ -45,6 +45,15 @@ pub struct Policy {
     /// pointer of the property (`#/components/schemas/event/properties/type`).
     #[serde(default)]
     pub refine: BTreeMap<String, Refinement>,
+    /// Method names where Stripe's SDKs depart from the naming rule, keyed by
+    /// operation (`GET /v1/account: retrieve_current`).
+    #[serde(default)]
+    pub methods: BTreeMap<String, String>,
+    /// Path segments after the version that group operations of other resources
+    /// (`test_helpers`: `/v1/test_helpers/terminal/readers/...` acts on terminal
+    /// readers); see [`crate::owners`].
+    #[serde(default)]
+    pub helper_namespaces: Vec<String>,
 }
 
 impl Policy {
@@ -110,7 +119,7 @@ impl Config {
         if let Some(key) = config.unknown.keys().next() {
             return Err(format!(
                 "invalid codegen config: unknown key `{key}`, expected one of `spec`, `crate`, `select`, `rename`, \
-                 `clearable`, `refine`"
+                 `clearable`, `refine`, `methods`, `helper_namespaces`"
             ));
         }
         if config.policy.select.is_empty() {
@@ -120,6 +129,16 @@ impl Config {
             && config.spec.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         if !sha_ok {
             return Err("`spec.sha256` must be 64 lowercase hex digits".into());
+        }
+        for operation in config.policy.methods.keys() {
+            let well_formed = operation
+                .split_once(' ')
+                .is_some_and(|(verb, path)| ["GET", "POST", "DELETE"].contains(&verb) && path.starts_with('/'));
+            if !well_formed {
+                return Err(format!(
+                    "`methods` key `{operation}` must be an operation: `GET`, `POST` or `DELETE`, a space and a path"
+                ));
+            }
         }
         for (pointer, refinement) in &config.policy.refine {
             if !pointer.starts_with("#/components/schemas/") || !pointer.contains("/properties/") {
@@ -262,8 +281,10 @@ mod tests {
         assert_eq!(
             Config::parse(&unknown).unwrap_err(),
             "invalid codegen config: unknown key `selection`, expected one of `spec`, `crate`, `select`, `rename`, \
-             `clearable`, `refine`"
+             `clearable`, `refine`, `methods`, `helper_namespaces`"
         );
+        let bad_method = format!("{good}methods: {{'/v1/a': list}}\n");
+        assert!(Config::parse(&bad_method).unwrap_err().starts_with("`methods` key `/v1/a` must be an operation"));
         let not_a_property = format!("{good}refine: {{'#/paths/x': {{name: T, any_selected_resource: true}}}}\n");
         assert!(Config::parse(&not_a_property).unwrap_err().starts_with("`refine` key `#/paths/x` must be"));
     }

@@ -22,9 +22,11 @@ pub mod load;
 pub mod lower;
 pub mod names;
 pub mod output;
+pub mod owners;
 pub mod pipeline;
 pub mod prune;
 pub mod refs;
 pub mod rust_type;
+pub mod whole;
 
 pub use error::{Error, Location, Result};

@@ -134,36 +134,111 @@ fn words(raw: &str) -> String {
     cleaned
 }
 
-/// The Rust method name of an operation, from its HTTP method, the segments of its
-/// path below its resource's collection path (`["{session}", "cancel"]`, path
-/// parameters in braces) and whether it returns a list: `list`, `create`,
-/// `retrieve`, `update` and `delete` on the collection and item paths; below those,
-/// the literal segments (`cancel`, `search`), prefixed by `list_` for lists and by
-/// the verb when the path ends in a parameter (`delete_discount`).
-pub fn method_name(method: HttpMethod, below_collection: &[&str], returns_list: bool) -> String {
-    let is_param = |segment: &str| segment.starts_with('{') && segment.ends_with('}');
-    let by_verb = |on_item: bool| match method {
-        HttpMethod::Get if returns_list => "list",
+/// What an operation's method is named from: the facts [`crate::owners`] decides
+/// over the whole document.
+pub struct MethodShape<'a> {
+    /// The HTTP method.
+    pub method: HttpMethod,
+    /// The path's segments below the owner's collection (`["{session}", "cancel"]`).
+    pub below: &'a [String],
+    /// The `x-resourceId` of the resource the operation belongs to.
+    pub owner: &'a str,
+    /// The `x-resourceId` of the resource the response returns, if any.
+    pub returns: Option<&'a str>,
+    /// Whether the response is a list (or a search result).
+    pub returns_list: bool,
+    /// Whether the response is a file rather than JSON.
+    pub returns_file: bool,
+    /// The `x-resourceId` of what a `GET` on the same path returns, if a resource.
+    pub get_returns: Option<&'a str>,
+}
+
+/// The Rust method name of an operation, as Stripe's SDKs name it, from the path
+/// below its resource's collection (see [`crate::owners`]):
+/// - on the collection and item paths, by the verb: `list`, `create` (`update`
+///   where a `GET` of the same path returns the same resource: a singleton such as
+///   `/v1/tax/settings`), `retrieve`, `update`, `delete`;
+/// - a response that is a file: the literal segments (`pdf`);
+/// - on a sub-collection's item (`{customer}/tax_ids/{id}`): the verb and the
+///   singular noun, `retrieve_tax_id`, `update_tax_id`, `delete_tax_id`;
+/// - an action on a sub-collection's item (`{customer}/sources/{id}/verify`):
+///   `verify_source`;
+/// - a `GET` of a list of the resource itself below the collection: the literal
+///   (`search`); of other lists `list_` and the literals (`list_tax_ids`); of
+///   anything else `retrieve_` and the literals (`retrieve_upcoming`);
+/// - a `DELETE`: `delete_` and the literals (`delete_discount`);
+/// - a `POST` returning another resource, to a plural noun or the resource's own
+///   name: `update_` and the literals where a `GET` there returns it
+///   (`update_cash_balance`, `update_features`), else `create_` and the noun in the singular
+///   (`create_tax_id`, `create_login_link`);
+/// - any other `POST` is an action named by its literals (`cancel`, `redact`); an
+///   action that is a keyword takes the resource's name (`return_inbound_transfer`).
+pub fn method_name(shape: &MethodShape<'_>) -> String {
+    let is_param = |segment: &String| segment.starts_with('{') && segment.ends_with('}');
+    let last_name = |id: &str| id.rsplit('.').next().unwrap_or(id).to_string();
+    let below = shape.below;
+    let on_item = below.last().is_some_and(is_param);
+    let literals: Vec<&str> = below.iter().filter(|s| !is_param(s)).map(String::as_str).collect();
+    let (lead, last) = match literals.split_last() {
+        Some((last, lead)) => (lead.join("_"), *last),
+        None => (String::new(), ""),
+    };
+    let join =
+        |parts: &[&str]| field_name(&parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("_"));
+    let verb = match shape.method {
+        HttpMethod::Get if shape.returns_list => "list",
         HttpMethod::Get => "retrieve",
-        HttpMethod::Post if !on_item => "create",
-        HttpMethod::Post => "update",
+        HttpMethod::Post if on_item || shape.get_returns.is_some_and(|r| Some(r) == shape.returns) => "update",
+        HttpMethod::Post => "create",
         HttpMethod::Delete => "delete",
     };
-    match below_collection {
-        [] => by_verb(false).to_string(),
-        [only] if is_param(only) => by_verb(true).to_string(),
-        rest => {
-            let literals: Vec<&str> = rest.iter().copied().filter(|s| !is_param(s)).collect();
-            let ends_in_param = rest.last().is_some_and(|s| is_param(s));
-            let prefix = match method {
-                HttpMethod::Get if returns_list => "list_",
-                HttpMethod::Get if ends_in_param => "retrieve_",
-                HttpMethod::Delete => "delete_",
-                HttpMethod::Post if ends_in_param => "update_",
-                _ => "",
-            };
-            field_name(&format!("{prefix}{}", literals.join("_")))
+    if literals.is_empty() {
+        return verb.to_string();
+    }
+    if shape.returns_file {
+        return join(&literals);
+    }
+    if on_item {
+        return join(&[verb, &lead, &singular(last)]);
+    }
+    let n = below.len();
+    if shape.method == HttpMethod::Post && n >= 3 && is_param(&below[n - 2]) && literals.len() >= 2 {
+        return join(&[last, &singular(literals[literals.len() - 2])]);
+    }
+    let all = literals.join("_");
+    match shape.method {
+        HttpMethod::Get
+            if shape.returns_list && below.iter().all(|s| !is_param(s)) && shape.returns == Some(shape.owner) =>
+        {
+            join(&[&all])
         }
+        HttpMethod::Get | HttpMethod::Delete => join(&[verb, &all]),
+        HttpMethod::Post => {
+            let other = shape.returns.filter(|r| *r != shape.owner);
+            match other {
+                Some(returned) if last.ends_with('s') || last == last_name(returned) => {
+                    let noun =
+                        if verb == "update" || last == last_name(returned) { last.to_string() } else { singular(last) };
+                    join(&[verb, &lead, &noun])
+                }
+                _ if KEYWORDS.contains(&all.as_str()) => join(&[&all, &last_name(shape.owner)]),
+                _ => join(&[&all]),
+            }
+        }
+    }
+}
+
+/// A plural noun in the singular, by English's regular endings (`tax_ids` ->
+/// `tax_id`, `capabilities` -> `capability`, `boxes` -> `box`).
+fn singular(noun: &str) -> String {
+    if let Some(stem) = noun.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if noun.ends_with("sses") || noun.ends_with("xes") {
+        noun[..noun.len() - 2].to_string()
+    } else if noun.ends_with('s') && !noun.ends_with("ss") {
+        noun[..noun.len() - 1].to_string()
+    } else {
+        noun.to_string()
     }
 }
 
@@ -307,6 +382,57 @@ impl Namespace {
 
 #[cfg(test)]
 mod tests {
+    use super::{method_name, MethodShape};
+    use crate::ir::HttpMethod;
+
+    /// The name of `method` on `below` (`/`-separated) of a resource `owner`.
+    fn named(method: HttpMethod, below: &str, returns: Option<&str>, list: bool, get_returns: Option<&str>) -> String {
+        let below: Vec<String> = below.split('/').filter(|s| !s.is_empty()).map(String::from).collect();
+        let shape = MethodShape {
+            method,
+            below: &below,
+            owner: "customer",
+            returns,
+            returns_list: list,
+            returns_file: false,
+            get_returns,
+        };
+        method_name(&shape)
+    }
+
+    #[test]
+    fn methods_are_named_as_stripe_names_them() {
+        use HttpMethod::{Delete, Get, Post};
+        let me = Some("customer");
+        assert_eq!(named(Get, "", me, true, None), "list");
+        assert_eq!(named(Post, "", me, false, None), "create");
+        assert_eq!(named(Post, "", me, false, me), "update");
+        assert_eq!(named(Get, "{customer}", me, false, me), "retrieve");
+        assert_eq!(named(Post, "{customer}", me, false, me), "update");
+        assert_eq!(named(Delete, "{customer}", Some("deleted_customer"), false, me), "delete");
+        assert_eq!(named(Get, "search", me, true, None), "search");
+        assert_eq!(named(Get, "{customer}/tax_ids", Some("tax_id"), true, None), "list_tax_ids");
+        assert_eq!(named(Post, "{customer}/tax_ids", Some("tax_id"), false, None), "create_tax_id");
+        assert_eq!(named(Get, "{customer}/tax_ids/{id}", Some("tax_id"), false, Some("tax_id")), "retrieve_tax_id");
+        assert_eq!(named(Delete, "{customer}/tax_ids/{id}", None, false, Some("tax_id")), "delete_tax_id");
+        assert_eq!(named(Post, "{customer}/sources/{id}/verify", Some("bank_account"), false, None), "verify_source");
+        let cash = Some("cash_balance");
+        assert_eq!(named(Post, "{customer}/cash_balance", cash, false, cash), "update_cash_balance");
+        assert_eq!(named(Post, "{customer}/login_links", Some("login_link"), false, None), "create_login_link");
+        assert_eq!(
+            named(Post, "{customer}/funding_instructions", Some("funding_instructions"), false, None),
+            "create_funding_instructions"
+        );
+        assert_eq!(
+            named(Post, "{customer}/fund_cash_balance", Some("customer_cash_balance_transaction"), false, None),
+            "fund_cash_balance"
+        );
+        assert_eq!(named(Post, "{customer}/cancel", me, false, None), "cancel");
+        assert_eq!(named(Post, "{customer}/return", me, false, None), "return_customer");
+        assert_eq!(named(Delete, "{customer}/discount", Some("deleted_discount"), false, None), "delete_discount");
+        assert_eq!(named(Get, "upcoming", Some("invoice"), false, None), "retrieve_upcoming");
+        assert_eq!(named(Get, "upcoming/lines", Some("line_item"), true, None), "list_upcoming_lines");
+    }
 
     #[test]
     fn setters_are_named_once_per_params_struct() {

@@ -9,7 +9,7 @@ use crate::diff::{self, Report, Side};
 use crate::emit::{self, CrateOptions, Files};
 use crate::error::{Error, Result};
 use crate::ir::Ir;
-use crate::refs::References;
+use crate::whole::Whole;
 use crate::{load, lower};
 
 /// Path of the config, relative to the repository root.
@@ -100,7 +100,7 @@ pub fn generate(root: &Path, options: &Options) -> Result<Generated> {
     timings.read = started.elapsed();
     let started = Instant::now();
     let policy = policy(&config, options);
-    let (doc, references) = parse_selected(&bytes, &policy)?;
+    let (doc, whole) = parse_selected(&bytes, &policy)?;
     drop(bytes);
     timings.parse = started.elapsed();
     if pinned && doc.info.version != config.spec.api_version {
@@ -122,7 +122,7 @@ pub fn generate(root: &Path, options: &Options) -> Result<Generated> {
         standalone,
     };
     let started = Instant::now();
-    let ir = lower::lower_with(&doc, &policy, &references)?;
+    let ir = lower::lower_with(&doc, &policy, &whole)?;
     drop(doc);
     timings.lower = started.elapsed();
     let started = Instant::now();
@@ -204,15 +204,16 @@ fn resolve(root: &Path, path: &str) -> PathBuf {
 }
 
 /// Parses a document pruned to what lowering `policy`'s selection reads (see
-/// [`crate::prune`]), with the reference counts of the whole document, which
-/// placement needs: the same IR as the whole document, at a fraction of the cost.
-pub fn parse_selected(bytes: &[u8], policy: &lower::Policy) -> Result<(openapiv3::OpenAPI, References)> {
-    let references = std::cell::RefCell::new(References::default());
+/// [`crate::prune`]), with what is decided over the whole document (see
+/// [`Whole`]): the same IR as the whole document, at a fraction of the cost.
+pub fn parse_selected(bytes: &[u8], policy: &lower::Policy) -> Result<(openapiv3::OpenAPI, Whole)> {
+    let whole = std::cell::RefCell::new(Whole::default());
     let doc = load::parse_pruned(bytes, &|tree| {
-        *references.borrow_mut() = References::count(tree);
-        crate::prune::prune(tree, &policy.select, &policy.kept_paths());
+        let decided = Whole::of_tree(tree, policy);
+        crate::prune::prune(tree, &policy.select, &policy.kept_paths(), &decided.owners);
+        *whole.borrow_mut() = decided;
     })?;
-    Ok((doc, references.into_inner()))
+    Ok((doc, whole.into_inner()))
 }
 
 /// Reads (checking its sha256 against `expected`, if given), parses and lowers the
@@ -224,7 +225,7 @@ fn lower_file(path: &Path, what: &str, expected: Option<&str>, policy: &lower::P
         return Err(Error::file(path.display(), format!("its sha256 is now {sha256}")));
     }
     let ir = parse_selected(&bytes, policy)
-        .and_then(|(doc, references)| lower::lower_with(&doc, policy, &references))
+        .and_then(|(doc, whole)| lower::lower_with(&doc, policy, &whole))
         .map_err(|e| e.in_file(path.display()))?;
     Ok((ir, sha256))
 }

@@ -4,10 +4,9 @@
 //! them on Stripe's document); it is only cheaper.
 //!
 //! Kept:
-//! - every path whose first two segments (`/v1/identity`) are those of a path that
-//!   refers (by `$ref`) to a selected resource schema or to a schema that itself
-//!   refers to one (a list wrapper): a superset of the operations lowering assigns
-//!   to the selection, including those it assigns by path prefix;
+//! - every path whose operations belong to a selected resource, by the owners
+//!   decided over the whole document (see [`crate::owners`]): the rule lowering
+//!   assigns operations by;
 //! - every path with a `$ref` to anything but a component schema (a response, a
 //!   parameter): what it names cannot be judged here, so lowering judges it;
 //! - the paths the policy reads values from (`refine` entries' `values_of`);
@@ -16,8 +15,8 @@
 //! - everything else of the document (`info`, other components...).
 //!
 //! Pruning is skipped (the tree is left whole) when it cannot be sure: no selected
-//! resource (lowering then says so), a `$ref` whose name is escaped (`~`, `%`), or a
-//! referring path shorter than two segments. Errors in what is removed are not
+//! resource (lowering then says so), or a `$ref` whose name is escaped (`~`, `%`).
+//! Errors in what is removed are not
 //! reported: the generator checks what it generates.
 
 use std::collections::{HashSet, VecDeque};
@@ -25,12 +24,13 @@ use std::collections::{HashSet, VecDeque};
 use serde_json::Value;
 
 use crate::config::pattern_matches;
+use crate::owners::Owners;
 use crate::refs::{for_each_ref, SCHEMA_REF};
 
 /// Cuts `tree` down to what lowering the resources matching `select` reads; the
 /// paths in `keep` (`/v1/webhook_endpoints`) are kept whatever they refer to.
-pub fn prune(tree: &mut Value, select: &[String], keep: &[String]) {
-    let Some(plan) = plan(tree, select, keep) else { return };
+pub fn prune(tree: &mut Value, select: &[String], keep: &[String], owners: &Owners) {
+    let Some(plan) = plan(tree, select, keep, owners) else { return };
     if let Some(Value::Object(paths)) = tree.get_mut("paths") {
         paths.retain(|path, _| plan.paths.contains(path));
     }
@@ -45,7 +45,7 @@ struct Plan {
     schemas: HashSet<String>,
 }
 
-fn plan(tree: &Value, select: &[String], keep: &[String]) -> Option<Plan> {
+fn plan(tree: &Value, select: &[String], keep: &[String], owners: &Owners) -> Option<Plan> {
     let schemas = tree.pointer("/components/schemas")?.as_object()?;
     let selected: HashSet<&str> = schemas
         .iter()
@@ -58,30 +58,16 @@ fn plan(tree: &Value, select: &[String], keep: &[String]) -> Option<Plan> {
     if selected.is_empty() {
         return None;
     }
-    let mut refers: HashSet<&str> = selected.clone();
-    for (name, schema) in schemas {
-        if refs(schema)?.0.iter().any(|r| selected.contains(r.as_str())) {
-            refers.insert(name);
-        }
-    }
     let paths = match tree.get("paths") {
         Some(Value::Object(paths)) => paths,
         _ => return None,
     };
-    let mut prefixes: HashSet<(&str, &str)> = HashSet::new();
-    let mut path_refs: Vec<(&str, Vec<String>, bool)> = Vec::new();
-    for (path, item) in paths {
-        let (item_refs, other_refs) = refs(item)?;
-        if item_refs.iter().any(|r| refers.contains(r.as_str())) {
-            prefixes.insert(first_two(path)?);
-        }
-        path_refs.push((path, item_refs, other_refs));
-    }
     let mut kept_paths = HashSet::new();
     let mut queue: VecDeque<String> = selected.iter().map(|s| s.to_string()).collect();
-    for (path, item_refs, other_refs) in path_refs {
-        let wanted = keep.iter().any(|k| k == path);
-        if wanted || other_refs || first_two(path).is_some_and(|prefix| prefixes.contains(&prefix)) {
+    for (path, item) in paths {
+        let (item_refs, other_refs) = refs(item)?;
+        let owned = owners.owner_of_path(path).is_some_and(|owner| selected.contains(owner));
+        if owned || other_refs || keep.iter().any(|k| k == path) {
             kept_paths.insert(path.to_owned());
             queue.extend(item_refs);
         }
@@ -97,12 +83,6 @@ fn plan(tree: &Value, select: &[String], keep: &[String]) -> Option<Plan> {
         kept_schemas.insert(name);
     }
     Some(Plan { paths: kept_paths, schemas: kept_schemas })
-}
-
-/// The first two segments of a path, if it has two.
-fn first_two(path: &str) -> Option<(&str, &str)> {
-    let mut segments = path.split('/').filter(|s| !s.is_empty());
-    Some((segments.next()?, segments.next()?))
 }
 
 /// The component schema names `value` refers to, and whether it has `$ref`s to

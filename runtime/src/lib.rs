@@ -3,7 +3,9 @@
 //! The generator emits one crate per spec and selection; everything that does not
 //! depend on the spec lives here once, instead of being emitted into every
 //! generated crate: the HTTP [`Client`], [`Expandable`] fields, [`Timestamp`]s,
-//! Stripe [`List`] objects and the serde plumbing of string enums ([`wire_enum!`]).
+//! Stripe [`List`] objects, the serde plumbing of string enums ([`wire_enum!`]),
+//! the encoders of params ([`form`], [`multipart`]) and file uploads
+//! ([`FileUpload`]).
 //!
 //! # Making requests
 //!
@@ -53,6 +55,16 @@
 //! params unset a field with Stripe's empty-value convention, and [`RangeQuery`]
 //! (with [`RangeBounds`]) expresses range filters such as `created[gte]=...`.
 //!
+//! # File uploads
+//!
+//! Operations that upload files (`POST /v1/files`) take `multipart/form-data`
+//! bodies: their params have [`FileUpload`] fields, and their requests are made
+//! with [`ParamsIn::Multipart`] ([`Request::multipart`]); the [`multipart`]
+//! encoder writes the body stripe-node writes. Such operations are served by a
+//! server of their own (`https://files.stripe.com`), which the request names
+//! ([`Request::server`]) and the client can redirect
+//! ([`ClientBuilder::server_url`]).
+//!
 //! # Webhooks
 //!
 //! [`webhook::construct_event`] checks the `Stripe-Signature` header of a webhook
@@ -68,6 +80,7 @@ mod client;
 mod expandable;
 pub mod form;
 mod list;
+pub mod multipart;
 mod params;
 mod tagged;
 mod timestamp;
@@ -80,6 +93,7 @@ pub use client::{
 };
 pub use expandable::{Expandable, Object};
 pub use list::List;
+pub use multipart::FileUpload;
 pub use params::{Clearable, RangeBounds, RangeQuery};
 pub use timestamp::Timestamp;
 

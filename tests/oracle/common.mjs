@@ -158,3 +158,27 @@ function writeOrCheckRecording({label, script, expected, checkMode, fail}, gener
   if (problems.length === 0) problems.push('(same entries, but ordering or formatting differs)');
   fail(`${expected} is stale:\n  ${problems.join('\n  ')}\nregenerate with: ${regenerate}`);
 }
+
+/** Compares two strings by their UTF-8 bytes (the order of Rust's `BTreeMap<String, _>` and `str::cmp`). */
+export const utf8Compare = (a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+/**
+ * Checks that every object in `value` (recursively, through arrays) lists its
+ * keys in UTF-8 byte order, the order Rust's BTreeMap and Stripe's alphabetical
+ * struct fields produce, since the SDK sends keys in insertion order. It checks
+ * the parsed objects, so it also catches integer-like keys, which JS moves to
+ * the front. Problems go to `errors`, each starting with `where`.
+ */
+export function checkSortedKeys(value, where, errors) {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkSortedKeys(v, `${where}[${i}]`, errors));
+  } else if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value);
+    for (let i = 1; i < keys.length; i++) {
+      if (utf8Compare(keys[i - 1], keys[i]) >= 0) {
+        errors.push(`${where}: key ${JSON.stringify(keys[i])} must come before ${JSON.stringify(keys[i - 1])} (UTF-8 byte order)`);
+      }
+    }
+    for (const k of keys) checkSortedKeys(value[k], `${where}[${k}]`, errors);
+  }
+}

@@ -47,6 +47,17 @@ fn pruned_and_whole_documents_lower_to_the_same_ir() {
     }
 }
 
+/// Prunes `tree` to `select` with the owners decided over it, as the pipeline does.
+fn prune_to(tree: &mut serde_json::Value, select: &str) {
+    let owners = stripe_codegen::owners::Owners::decide(tree, &[]);
+    prune::prune(tree, &[select.to_string()], &[], &owners);
+}
+
+/// A `GET` whose 200 response is `schema`.
+fn get(schema: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"get": {"responses": {"200": {"content": {"application/json": {"schema": schema}}}}}})
+}
+
 #[test]
 fn without_a_selected_resource_nothing_is_pruned() {
     let mut tree = serde_json::json!({
@@ -54,22 +65,23 @@ fn without_a_selected_resource_nothing_is_pruned() {
         "components": {"schemas": {"a": {"x-resourceId": "a"}, "b": {}}}
     });
     let before = tree.clone();
-    prune::prune(&mut tree, &["nothing".to_string()], &[]);
+    prune_to(&mut tree, "nothing");
     assert_eq!(tree, before);
     // An escaped name could be misread: pruning gives up rather than guess.
     let mut tree = serde_json::json!({
-        "paths": {"/v1/a/x": {"get": {"$ref": "#/components/schemas/a~1b"}}},
+        "paths": {"/v1/a/x": get(serde_json::json!({"$ref": "#/components/schemas/a~1b"}))},
         "components": {"schemas": {"a": {"x-resourceId": "a"}, "a/b": {}, "c": {}}}
     });
     let before = tree.clone();
-    prune::prune(&mut tree, &["a".to_string()], &[]);
+    prune_to(&mut tree, "a");
     assert_eq!(tree, before);
-    // Otherwise only the selection's paths and schemas stay.
+    // Otherwise only the paths of the selection's operations and its schemas stay.
     let mut tree = serde_json::json!({
         "paths": {
-            "/v1/as": {"get": {"$ref": "#/components/schemas/a"}},
-            "/v1/as/{id}/deleted": {"delete": {"$ref": "#/components/schemas/deleted"}},
-            "/v1/cs": {"get": {"$ref": "#/components/schemas/c"}},
+            "/v1/as": get(serde_json::json!({"$ref": "#/components/schemas/a"})),
+            "/v1/as/{id}/deleted": {"delete": {"responses": {"200": {"content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/deleted"}}}}}}},
+            "/v1/cs": get(serde_json::json!({"$ref": "#/components/schemas/c"})),
             "/v1/ds": {"get": {"responses": {"200": {"$ref": "#/components/responses/d"}}}}
         },
         "components": {"schemas": {
@@ -77,9 +89,10 @@ fn without_a_selected_resource_nothing_is_pruned() {
             "b": {}, "c": {"x-resourceId": "c"}, "deleted": {}
         }}
     });
-    prune::prune(&mut tree, &["a".to_string()], &[]);
+    prune_to(&mut tree, "a");
     let keys = |pointer: &str| tree.pointer(pointer).unwrap().as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-    // `/v1/ds` refers to a response, which lowering must see to judge.
+    // `/v1/as/{id}/deleted` belongs to `a` (below its collection `/v1/as`); `/v1/ds`
+    // refers to a response, which lowering must see to judge.
     assert_eq!(keys("/paths"), ["/v1/as", "/v1/as/{id}/deleted", "/v1/ds"]);
     assert_eq!(keys("/components/schemas"), ["a", "b", "deleted"]);
 }

@@ -43,7 +43,7 @@ use crate::config::{pattern_matches, Refinement};
 use crate::error::{pointer_push, Error, Result};
 use crate::ir::{Ir, TypeDef, TypeId, TypeKind, TypeRef, Usage};
 use crate::names::Namespace;
-use crate::refs::References;
+use crate::whole::Whole;
 
 pub use crate::config::Policy;
 
@@ -75,12 +75,12 @@ impl Policy {
 /// Lowers the schemas of the resources matching the policy's selection (and
 /// everything they reference), and their operations, into the IR.
 pub fn lower(doc: &OpenAPI, policy: &Policy) -> Result<Ir> {
-    lower_with(doc, policy, &References::of(doc))
+    lower_with(doc, policy, &Whole::of(doc, policy))
 }
 
 /// [`lower`] with the reference counts of the whole document, for a document
 /// pruned to the selection (which no longer holds all of its references).
-pub fn lower_with(doc: &OpenAPI, policy: &Policy, references: &References) -> Result<Ir> {
+pub fn lower_with(doc: &OpenAPI, policy: &Policy, whole: &Whole) -> Result<Ir> {
     let (select, rename) = (&policy.select, &policy.rename);
     let empty = IndexMap::new();
     let schemas = doc.components.as_ref().map_or(&empty, |c| &c.schemas);
@@ -102,10 +102,10 @@ pub fn lower_with(doc: &OpenAPI, policy: &Policy, references: &References) -> Re
     }
     roots.sort();
     let root_names: Vec<&str> = roots.iter().map(|(_, name)| *name).collect();
-    let planned = operations::plan(doc, &root_names.iter().copied().collect::<HashSet<_>>())?;
+    let planned = operations::plan(doc, &root_names.iter().copied().collect::<HashSet<_>>(), &whole.owners)?;
     let operation_nodes: Vec<(Node<'_>, String)> = planned.iter().flat_map(|p| p.schema_nodes()).collect();
     let sites = sites::analyse(schemas, &root_names, &operation_nodes)?;
-    let placement = placement::Placement::new(schemas, &sites, references, rename);
+    let placement = placement::Placement::new(schemas, &sites, &whole.references, rename);
 
     let mut lowerer = Lowerer {
         doc,
@@ -124,7 +124,7 @@ pub fn lower_with(doc: &OpenAPI, policy: &Policy, references: &References) -> Re
     for name in &root_names {
         lowerer.component(name, None)?;
     }
-    let method_names = operations::method_names(&planned);
+    let method_names = operations::method_names(&planned, &whole.owners, &policy.methods)?;
     for (planned, rust_name) in planned.iter().zip(method_names) {
         let operation = lowerer.lower_operation(planned, rust_name)?;
         lowerer.ir.operations.push(operation);

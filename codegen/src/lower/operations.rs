@@ -1,22 +1,21 @@
 //! Operations: every method on every path that belongs to a selected resource,
 //! with its path parameters, its params struct and its response type.
 //!
-//! An operation belongs to the resource its successful response returns (the
-//! resource itself, or a list of it); an operation whose response names no
-//! resource belongs to the resource whose paths are the longest prefix of its own.
-//! Method names come from the verb and the path below the resource's collection
-//! path (see [`names::method_name`]); nothing is special to any operation.
+//! Which resource an operation belongs to is decided over the whole document (see
+//! [`crate::owners`]); its method's name by the naming rule
+//! ([`names::method_name`]) or, where Stripe's SDKs depart from it, by the policy's
+//! `methods`. Nothing is special to any operation.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, Schema, SchemaKind, Type};
 
-use super::schema::list_items;
 use super::{ref_target, Ctx, Hint, Lowerer, Node, PendingStruct, Place, Prop};
 use crate::docs::to_rustdoc;
 use crate::error::{pointer_push, Error, Result};
 use crate::ir::{HttpMethod, Operation, ParamsIn, PathParam, Struct, TypeId, TypeKind, TypeRef, Usage};
-use crate::names::{self, field_name, Namespace};
+use crate::names::{self, field_name, MethodShape};
+use crate::owners::{OperationFacts, Owners};
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -32,13 +31,14 @@ pub(super) struct Planned<'a> {
     resource: &'a str,
     /// The success response's schema and its pointer.
     response: Option<(Node<'a>, String)>,
-    returns_list: bool,
+    /// What the whole document says of it (see [`crate::owners`]).
+    facts: &'a OperationFacts,
 }
 
-/// Finds the operations of the resources in `roots` (component schema names).
-pub(super) fn plan<'a>(doc: &'a OpenAPI, roots: &HashSet<&'a str>) -> Result<Vec<Planned<'a>>> {
+/// Finds the operations of the resources in `roots` (component schema names), by
+/// the owners decided over the whole document.
+pub(super) fn plan<'a>(doc: &'a OpenAPI, roots: &HashSet<&'a str>, owners: &'a Owners) -> Result<Vec<Planned<'a>>> {
     let mut found: Vec<Planned<'a>> = Vec::new();
-    let mut unresolved = Vec::new();
     let mut operation_ids: HashMap<&str, String> = HashMap::new();
     for (path, item) in &doc.paths.paths {
         let item_pointer = pointer_push("#/paths", path);
@@ -48,14 +48,9 @@ pub(super) fn plan<'a>(doc: &'a OpenAPI, roots: &HashSet<&'a str>) -> Result<Vec
                 return Err(Error::at(item_pointer, "path item `$ref`s are not supported"));
             }
         };
+        let selected = owners.owner_of_path(path).and_then(|owner| roots.get(owner).copied());
         for (verb, op) in item.iter() {
             let pointer = pointer_push(&item_pointer, verb);
-            let method = match verb {
-                "get" => Some(HttpMethod::Get),
-                "post" => Some(HttpMethod::Post),
-                "delete" => Some(HttpMethod::Delete),
-                _ => None,
-            };
             if let Some(id) = &op.operation_id {
                 if let Some(first) = operation_ids.insert(id, pointer.clone()) {
                     return Err(Error::at(
@@ -64,53 +59,33 @@ pub(super) fn plan<'a>(doc: &'a OpenAPI, roots: &HashSet<&'a str>) -> Result<Vec
                     ));
                 }
             }
-            let response = success_response(op, &pointer)?;
-            let (resource, returns_list) = match response {
-                Some((node, _)) => resource_of(doc, node, roots),
-                None => (None, false),
-            };
-            let Some(method) = method else {
-                if resource.is_some() {
+            let method = match verb {
+                "get" => HttpMethod::Get,
+                "post" => HttpMethod::Post,
+                "delete" => HttpMethod::Delete,
+                _ if selected.is_some() => {
                     return Err(Error::at(
                         pointer,
                         format!("unsupported HTTP method `{verb}`: only get, post and delete are"),
                     ));
                 }
-                continue;
+                _ => continue,
             };
-            let planned = Planned {
+            let Some(facts) = owners.get(path, method) else { continue };
+            let Some(resource) = roots.get(facts.owner.as_str()).copied() else { continue };
+            let response = success_response(op, &pointer)?;
+            found.push(Planned {
                 pointer,
                 method,
                 path,
                 op,
                 shared_params: &item.parameters,
-                resource: resource.unwrap_or_default(),
+                resource,
                 response,
-                returns_list,
-            };
-            match resource {
-                Some(_) => found.push(planned),
-                None => unresolved.push(planned),
-            }
+                facts,
+            });
         }
     }
-    // Operations whose response names no selected resource (a deleted object, a
-    // custom shape) belong to the resource with the longest matching path prefix.
-    let collections: Vec<(String, &'a str)> = found.iter().map(|p| (collection_path(p.path), p.resource)).collect();
-    for mut planned in unresolved {
-        let best = collections
-            .iter()
-            .filter(|(collection, _)| is_prefix(collection, planned.path))
-            .max_by_key(|(collection, resource)| (segments(collection).len(), std::cmp::Reverse(*resource)))
-            .map(|(_, resource)| *resource);
-        if let Some(resource) = best {
-            planned.resource = resource;
-            found.push(planned);
-        }
-    }
-    // Back in document order, whatever the pass that found them.
-    let order: HashMap<&str, usize> = doc.paths.paths.keys().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
-    found.sort_by_key(|p| (order[p.path], p.method));
     Ok(found)
 }
 
@@ -164,82 +139,48 @@ fn success_response<'a>(op: &'a openapiv3::Operation, pointer: &str) -> Result<O
     Ok(media.schema.as_ref().map(|schema| (Node::of(schema), pointer_push(&at, "schema"))))
 }
 
-/// The selected resource a response returns (directly or as a list), and whether it is a list.
-fn resource_of<'a>(doc: &'a OpenAPI, node: Node<'a>, roots: &HashSet<&'a str>) -> (Option<&'a str>, bool) {
-    let target = |node: Node<'a>| match node {
-        Node::Ref(r) => ref_target(r, "").ok().and_then(|name| roots.get(name).copied()),
-        Node::Schema(_) => None,
-    };
-    if let Some(name) = target(node) {
-        return (Some(name), false);
-    }
-    let object = match node {
-        Node::Schema(Schema { schema_kind: SchemaKind::Type(Type::Object(o)), .. }) => o,
-        Node::Ref(r) => match ref_target(r, "").ok().and_then(|n| doc.components.as_ref()?.schemas.get(n)) {
-            Some(ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(o)), .. })) => o,
-            _ => return (None, false),
-        },
-        _ => return (None, false),
-    };
-    match list_items(object) {
-        Some(items) => (target(Node::of(items)), true),
-        None => (None, false),
-    }
-}
-
-fn segments(path: &str) -> Vec<&str> {
-    path.split('/').filter(|s| !s.is_empty()).collect()
-}
-
-fn is_param(segment: &str) -> bool {
-    segment.starts_with('{') && segment.ends_with('}')
-}
-
-/// A path without its trailing `{param}` segment.
-fn collection_path(path: &str) -> String {
-    let mut segs = segments(path);
-    if segs.last().is_some_and(|s| is_param(s)) {
-        segs.pop();
-    }
-    format!("/{}", segs.join("/"))
-}
-
-fn is_prefix(prefix: &str, path: &str) -> bool {
-    let (prefix, path) = (segments(prefix), segments(path));
-    path.len() >= prefix.len() && path[..prefix.len()] == prefix[..]
-}
-
-/// The segments of `path` below the resource's collection path `collection` (all of
-/// them when it is not below it), for [`names::method_name`].
-fn below_collection<'p>(path: &'p str, collection: &str) -> Vec<&'p str> {
-    let all = segments(path);
-    if is_prefix(collection, path) {
-        all[segments(collection).len()..].to_vec()
-    } else {
-        all
-    }
-}
-
-/// The Rust method name of every planned operation, unique per resource.
-pub(super) fn method_names(planned: &[Planned<'_>]) -> Vec<String> {
-    // A resource's collection path is its shortest operation path, without a trailing parameter.
-    let mut collections: HashMap<&str, String> = HashMap::new();
+/// The Rust method name of every planned operation: the policy's name for it, if
+/// any, else the naming rule's. Two operations of one resource with the same name
+/// are an error that names both.
+pub(super) fn method_names(
+    planned: &[Planned<'_>],
+    owners: &Owners,
+    overrides: &BTreeMap<String, String>,
+) -> Result<Vec<String>> {
+    let mut taken: HashMap<(&str, String), &Planned<'_>> = HashMap::new();
+    let mut out = Vec::with_capacity(planned.len());
     for p in planned {
-        let candidate = collection_path(p.path);
-        let entry = collections.entry(p.resource).or_insert_with(|| candidate.clone());
-        if segments(&candidate).len() < segments(entry).len() {
-            *entry = candidate;
+        let key = format!("{} {}", p.method.as_str(), p.path);
+        let id = |schema: &str| owners.resource_id(schema).unwrap_or(schema).to_string();
+        let (owner, returns, get_returns) =
+            (id(&p.facts.owner), p.facts.returns.as_deref().map(id), p.facts.get_returns.as_deref().map(id));
+        let name = match overrides.get(&key) {
+            Some(name) => name.clone(),
+            None => names::method_name(&MethodShape {
+                method: p.method,
+                below: &p.facts.below,
+                owner: &owner,
+                returns: returns.as_deref(),
+                returns_list: p.facts.returns_list,
+                returns_file: p.facts.returns_file,
+                get_returns: get_returns.as_deref(),
+            }),
+        };
+        if let Some(first) = taken.insert((p.resource, name.clone()), p) {
+            return Err(Error::at(
+                p.pointer.as_str(),
+                format!(
+                    "`{key}` and `{} {}` of `{}` are both named `{name}`: name one of them in \
+                     spec/codegen.yaml's `methods`",
+                    first.method.as_str(),
+                    first.path,
+                    p.resource
+                ),
+            ));
         }
+        out.push(name);
     }
-    let mut taken: HashMap<&str, Namespace> = HashMap::new();
-    planned
-        .iter()
-        .map(|p| {
-            let rest = below_collection(p.path, &collections[p.resource]);
-            let name = names::method_name(p.method, &rest, p.returns_list);
-            taken.entry(p.resource).or_default().claim(name)
-        })
-        .collect()
+    Ok(out)
 }
 
 impl<'a> Lowerer<'a> {
@@ -346,7 +287,7 @@ fn merge_parameters<'a>(planned: &Planned<'a>) -> Result<Vec<(&'a Parameter, Str
 
 /// The `{name}`s of a path template, in order.
 fn template_params(path: &str) -> Vec<&str> {
-    segments(path).into_iter().filter(|s| is_param(s)).map(|s| &s[1..s.len() - 1]).collect()
+    path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}')).collect()
 }
 
 /// The path parameters: exactly the template's `{name}`s, each declared `in: path`.
@@ -462,32 +403,4 @@ fn body_props<'a>(planned: &Planned<'a>, props: &mut Vec<Prop<'a>>) -> Result<()
         });
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn method_names_from_verb_and_path() {
-        let c = "/v1/identity/verification_sessions";
-        let name = |m, p: &str, collection: &str, list| names::method_name(m, &below_collection(p, collection), list);
-        assert_eq!(name(HttpMethod::Get, c, c, true), "list");
-        assert_eq!(name(HttpMethod::Post, c, c, false), "create");
-        assert_eq!(name(HttpMethod::Get, "/v1/identity/verification_sessions/{session}", c, false), "retrieve");
-        assert_eq!(name(HttpMethod::Post, "/v1/identity/verification_sessions/{session}", c, false), "update");
-        assert_eq!(name(HttpMethod::Delete, "/v1/identity/verification_sessions/{session}", c, false), "delete");
-        assert_eq!(name(HttpMethod::Post, "/v1/identity/verification_sessions/{session}/cancel", c, false), "cancel");
-        assert_eq!(name(HttpMethod::Post, "/v1/identity/verification_sessions/{session}/redact", c, false), "redact");
-        assert_eq!(name(HttpMethod::Get, "/v1/customers/search", "/v1/customers", false), "search");
-        assert_eq!(
-            name(HttpMethod::Get, "/v1/checkout/sessions/{session}/line_items", "/v1/checkout/sessions", true),
-            "list_line_items"
-        );
-        assert_eq!(
-            name(HttpMethod::Delete, "/v1/customers/{customer}/discount", "/v1/customers", false),
-            "delete_discount"
-        );
-        assert_eq!(name(HttpMethod::Get, "/v1/balance", "/v1/balance", false), "retrieve");
-    }
 }

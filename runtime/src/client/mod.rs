@@ -11,6 +11,7 @@ mod request;
 mod retry;
 mod transport;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -74,6 +75,10 @@ struct Inner {
 struct Settings {
     secret_key: Secret,
     base_url: String,
+    /// [`ClientBuilder::server_url`]'s overrides: an operation's server and the URL
+    /// to use instead, both checked and trimmed by `build` as base URLs are; one per
+    /// server (the last one set).
+    servers: Vec<(String, String)>,
     max_retries: u32,
     timeout: Duration,
     retry_base_delay: Duration,
@@ -108,6 +113,7 @@ impl Client {
             settings: Settings {
                 secret_key: Secret(secret_key.into()),
                 base_url: DEFAULT_BASE_URL.to_owned(),
+                servers: Vec::new(),
                 max_retries: DEFAULT_MAX_RETRIES,
                 timeout: DEFAULT_TIMEOUT,
                 retry_base_delay: retry::INITIAL_DELAY,
@@ -137,8 +143,48 @@ impl ClientBuilder {
     /// Default `https://api.stripe.com`. Must be an `http` or `https` URL with a
     /// host, without user info, query or fragment; a path prefix must be a plain
     /// path (no empty or dot segments). A trailing `/` is dropped.
+    ///
+    /// Set to anything but the default, it is also where the operations with a
+    /// server of their own go (uploads to `https://files.stripe.com`), unless
+    /// [`server_url`](ClientBuilder::server_url) says otherwise: one setting sends
+    /// everything to a mock server, as stripe-node's `host` does.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.settings.base_url = url.into();
+        self
+    }
+
+    /// Sends the requests of the operations whose own server is `server` (as the
+    /// OpenAPI document lists it, such as `https://files.stripe.com/` for file
+    /// uploads) to `url` instead: a test server, a proxy or gateway for uploads.
+    ///
+    /// Most operations are served by the base URL; a few have a server of their own,
+    /// which their generated method gives the [`Request`] (see
+    /// [`Request::server`]). Such a request goes to:
+    ///
+    /// 1. the `url` set here for its server, if any;
+    /// 2. else the [base URL](ClientBuilder::base_url), if it was changed from the
+    ///    default `https://api.stripe.com` (stripe-node's rule: a custom `host`
+    ///    receives every request);
+    /// 3. else its server itself.
+    ///
+    /// `server` is matched exactly (the scheme, host, port and path of the URL), but
+    /// for a trailing `/`. Both must be URLs as for
+    /// [`base_url`](ClientBuilder::base_url); [`build`](ClientBuilder::build)
+    /// checks them. Setting the same server again replaces its URL. A
+    /// [proxy](ClientBuilder::proxy) is used for every server alike.
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), stripe_runtime::Error> {
+    /// let client = stripe_runtime::Client::builder("sk_test_...")
+    ///     .base_url("http://127.0.0.1:12111")
+    ///     .server_url("https://files.stripe.com", "http://127.0.0.1:12112")
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn server_url(mut self, server: impl Into<String>, url: impl Into<String>) -> Self {
+        self.settings.servers.push((server.into(), url.into()));
         self
     }
 
@@ -182,8 +228,9 @@ impl ClientBuilder {
     /// Sends every request through the HTTP proxy at `url`
     /// (`http://proxy.example:3128`, `http://user:password@proxy.example:3128`).
     ///
-    /// Each connection is an HTTP `CONNECT` tunnel to the base URL's host and port
-    /// (`CONNECT api.stripe.com:443`), opened through the proxy and then used as a
+    /// Each connection is an HTTP `CONNECT` tunnel to the host and port of the
+    /// request's URL, the base URL's (`CONNECT api.stripe.com:443`) or an operation
+    /// server's (`CONNECT files.stripe.com:443`), opened through the proxy and then used as a
     /// direct connection: TLS to Stripe runs from end to end inside it, so the proxy
     /// sees the host name and port, never the requests. Plain `http://` base URLs (a
     /// test server) are tunnelled the same way, not sent to the proxy as
@@ -232,7 +279,8 @@ impl ClientBuilder {
     ///   subdomains, with or without a leading `.` (`stripe.com` and `.stripe.com`
     ///   both exclude `api.stripe.com`); an IP address excludes only itself.
     ///   Case-insensitive; entries with a port, and CIDR ranges, exclude nothing. It
-    ///   is matched against the base URL's host only.
+    ///   is matched against the base URL's host only, and its verdict applies to
+    ///   the operations' own servers (uploads) too.
     ///
     /// The variables are read now, `NO_PROXY` applied by
     /// [`build`](ClientBuilder::build), to the base URL set by then. A proxy URL that
@@ -254,7 +302,8 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`Error::Config`] if the base URL is refused (see
-    /// [`base_url`](ClientBuilder::base_url)), if the proxy URL is refused (see
+    /// [`base_url`](ClientBuilder::base_url)), or a server or its URL (see
+    /// [`server_url`](ClientBuilder::server_url)), if the proxy URL is refused (see
     /// [`proxy`](ClientBuilder::proxy)), if the key, account or app info cannot be
     /// sent in an HTTP header, or if the HTTP client cannot be built.
     pub fn build(self) -> Result<Client, Error> {
@@ -272,6 +321,14 @@ impl ClientBuilder {
     /// Builds the client, leaving the header checks to each request.
     fn build_unchecked(mut self) -> Result<Client, Error> {
         self.settings.base_url = check_base_url(&self.settings.base_url)?;
+        let mut servers: Vec<(String, String)> = Vec::with_capacity(self.settings.servers.len());
+        for (server, url) in &self.settings.servers {
+            let server = check_url("the server", server)?;
+            let url = check_url(&format!("the URL for the server {server}"), url)?;
+            servers.retain(|(earlier, _)| *earlier != server);
+            servers.push((server, url));
+        }
+        self.settings.servers = servers;
         let base: hyper::Uri = self.settings.base_url.parse().expect("a checked base URL parses");
         let host = base.host().expect("a checked base URL has a host");
         let proxy_url = self.settings.proxy.resolve(host).cloned();
@@ -326,11 +383,33 @@ impl fmt::Display for AppInfo {
     }
 }
 
+impl Settings {
+    /// The URL a request goes to, before its path: the base URL, or for an
+    /// operation with a `server` of its own, the URL chosen as
+    /// [`ClientBuilder::server_url`] says.
+    fn server_base_url(&self, server: Option<&str>) -> Result<Cow<'_, str>, Error> {
+        let Some(server) = server else { return Ok(Cow::Borrowed(&self.base_url)) };
+        let server = check_url("the operation's server", server)?;
+        if let Some((_, url)) = self.servers.iter().find(|(overridden, _)| *overridden == server) {
+            return Ok(Cow::Borrowed(url));
+        }
+        if self.base_url != DEFAULT_BASE_URL {
+            return Ok(Cow::Borrowed(&self.base_url));
+        }
+        Ok(Cow::Owned(server))
+    }
+}
+
 /// Checks a base URL and returns it as `scheme://host[:port][/prefix]`, without a
 /// trailing `/`. A path prefix must pass the checks of a request path (see
 /// [`path::check_path`]), so that it too goes where it says.
 fn check_base_url(url: &str) -> Result<String, Error> {
-    let refuse = |what: &str| Err(Error::Config(format!("the base URL {url:?} {what}")));
+    check_url("the base URL", url)
+}
+
+/// [`check_base_url`] for any URL of a server, `what` naming it in errors.
+fn check_url(what: &str, url: &str) -> Result<String, Error> {
+    let refuse = |reason: &str| Err(Error::Config(format!("{what} {url:?} {reason}")));
     // `Uri` would drop a fragment silently.
     if url.contains(['?', '#']) {
         return refuse("must not have a query or fragment");
@@ -459,6 +538,50 @@ mod tests {
         ] {
             assert!(matches!(base(bad), Err(Error::Config(_))), "{bad:?}: {:?}", base(bad));
         }
+    }
+
+    #[test]
+    fn operation_servers_resolve_override_then_custom_base_url_then_themselves() {
+        let files = Some("https://files.stripe.com/");
+        let resolve = |builder: ClientBuilder, server: Option<&str>| {
+            builder.build().unwrap().inner.settings.server_base_url(server).map(Cow::into_owned)
+        };
+        // The default client: each operation's own server, trimmed.
+        assert_eq!(resolve(Client::builder("sk"), None).unwrap(), "https://api.stripe.com");
+        assert_eq!(resolve(Client::builder("sk"), files).unwrap(), "https://files.stripe.com");
+        // The default base URL set explicitly is still the default.
+        assert_eq!(
+            resolve(Client::builder("sk").base_url("https://api.stripe.com/"), files).unwrap(),
+            "https://files.stripe.com"
+        );
+        // A custom base URL takes every server without an override, as stripe-node's `host`.
+        let mock = || Client::builder("sk").base_url("http://127.0.0.1:12111");
+        assert_eq!(resolve(mock(), files).unwrap(), "http://127.0.0.1:12111");
+        // An override wins, matched with or without the trailing `/`; the last one set counts.
+        let overridden = || {
+            mock()
+                .server_url("https://files.stripe.com", "http://127.0.0.1:1/")
+                .server_url("https://files.stripe.com/", "http://127.0.0.1:2/prefix/")
+                .server_url("https://meter-events.stripe.com", "http://127.0.0.1:3")
+        };
+        assert_eq!(resolve(overridden(), files).unwrap(), "http://127.0.0.1:2/prefix");
+        assert_eq!(resolve(overridden(), Some("https://files.stripe.com")).unwrap(), "http://127.0.0.1:2/prefix");
+        assert_eq!(resolve(overridden(), Some("https://connect.stripe.com")).unwrap(), "http://127.0.0.1:12111");
+        assert_eq!(resolve(overridden(), None).unwrap(), "http://127.0.0.1:12111");
+        let client = overridden().build().unwrap();
+        assert_eq!(client.inner.settings.servers.len(), 2, "{:?}", client.inner.settings.servers);
+        // Other ports and schemes are other servers.
+        assert_eq!(resolve(Client::builder("sk"), Some("http://files.stripe.com")).unwrap(), "http://files.stripe.com");
+        assert_eq!(resolve(overridden(), Some("https://files.stripe.com:8443")).unwrap(), "http://127.0.0.1:12111");
+        // A server that is no URL is a config error.
+        for bad in ["files.stripe.com", "", "ftp://files.stripe.com", "https://files.stripe.com/?x"] {
+            assert!(matches!(resolve(Client::builder("sk"), Some(bad)), Err(Error::Config(_))), "{bad:?}");
+        }
+        let err = Client::builder("sk").server_url("https://files.stripe.com", "files.internal").build().unwrap_err();
+        assert!(
+            matches!(&err, Error::Config(m) if m == "the URL for the server https://files.stripe.com \"files.internal\" must be an http or https URL"),
+            "{err}"
+        );
     }
 
     #[test]

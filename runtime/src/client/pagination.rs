@@ -97,14 +97,14 @@ impl<T: DeserializeOwned + Object> Request<List<T>> {
 
     /// Whether the first request's params have a non-empty top-level `ending_before`.
     fn pages_backward(&self) -> bool {
-        let Ok(params) = &self.params else { return false };
+        let Some(params) = self.form_params() else { return false };
         pairs(params).any(|(key, value)| key == ENDING_BEFORE && !value.is_empty())
     }
 
     /// The request for the page after (or before) the item `cursor`.
     fn page_after(&self, cursor: &str, backward: bool) -> Request<List<T>> {
-        let Ok(params) = &self.params else {
-            // `send` returns the encoding error.
+        let Some(params) = self.form_params() else {
+            // `send` returns the encoding error (a list is never multipart).
             return self.clone();
         };
         let mut next = String::with_capacity(params.len() + cursor.len() + 16);

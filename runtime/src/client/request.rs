@@ -14,6 +14,7 @@ use super::error::ErrorEnvelope;
 use super::retry::{self, Outcome};
 use super::{path, transport, ApiSpec, Client, Error, Secret, Settings};
 use crate::form::{self, FormError};
+use crate::multipart;
 
 /// The HTTP method of a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -59,6 +60,10 @@ pub enum ParamsIn {
     Query,
     /// In an `application/x-www-form-urlencoded` body (`POST`).
     Body,
+    /// In a `multipart/form-data` body (see [`multipart`](crate::multipart)), for
+    /// the operations that upload files ([`FileUpload`](crate::FileUpload)
+    /// fields), such as `POST /v1/files`.
+    Multipart,
 }
 
 /// Per-request settings that override the [`Client`]'s.
@@ -139,16 +144,43 @@ impl RequestOptions {
 /// [`paginate`](Request::paginate)d).
 ///
 /// `T` is the type of the response body.
+///
+/// Cloning is cheap for a multipart request too: clones share the encoded body.
+/// The `Debug` output shows a multipart body's boundary and length, not its bytes.
 #[must_use = "a request does nothing until it is sent"]
 pub struct Request<T> {
     spec: &'static ApiSpec,
     method: Method,
     path: String,
+    /// The operation's own server, if it has one (`https://files.stripe.com`).
+    server: Option<&'static str>,
     params_in: ParamsIn,
-    /// The form-encoded params, or why they could not be encoded (returned by `send`).
-    pub(super) params: Result<String, FormError>,
+    /// The encoded params, or why they could not be encoded (returned by `send`).
+    pub(super) params: Result<Encoded, FormError>,
     options: RequestOptions,
     response: PhantomData<fn() -> T>,
+}
+
+/// Encoded params.
+#[derive(Clone)]
+pub(super) enum Encoded {
+    /// Form-encoded, for the query string or an `application/x-www-form-urlencoded` body.
+    Form(String),
+    /// A `multipart/form-data` body and its boundary. `Bytes`, so that clones and
+    /// retries share it.
+    Multipart { boundary: String, body: Bytes },
+}
+
+impl fmt::Debug for Encoded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // As the string alone, as before there were multipart bodies.
+            Encoded::Form(params) => fmt::Debug::fmt(params, f),
+            Encoded::Multipart { boundary, body } => {
+                f.debug_struct("Multipart").field("boundary", boundary).field("len", &body.len()).finish()
+            }
+        }
+    }
 }
 
 impl<T> Clone for Request<T> {
@@ -157,6 +189,7 @@ impl<T> Clone for Request<T> {
             spec: self.spec,
             method: self.method,
             path: self.path.clone(),
+            server: self.server,
             params_in: self.params_in,
             params: self.params.clone(),
             options: self.options.clone(),
@@ -170,6 +203,7 @@ impl<T> fmt::Debug for Request<T> {
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("path", &self.path)
+            .field("server", &self.server)
             .field("params_in", &self.params_in)
             .field("params", &self.params)
             .field("options", &self.options)
@@ -189,25 +223,49 @@ impl<T> Request<T> {
         &self.path
     }
 
+    /// The operation's own server, or `None` for the client's base URL (see
+    /// [`server`](Request::server)).
+    pub fn server_url(&self) -> Option<&'static str> {
+        self.server
+    }
+
     /// Where the params go.
     pub fn params_in(&self) -> ParamsIn {
         self.params_in
     }
 
     /// The form-encoded params, or the error that [`send`](Request::send) will return.
+    ///
+    /// A [`ParamsIn::Multipart`] request has no form-encoded params: `Ok("")` when
+    /// its body could be encoded.
     pub fn params(&self) -> Result<&str, &FormError> {
-        self.params.as_deref()
+        match &self.params {
+            Ok(Encoded::Form(params)) => Ok(params),
+            Ok(Encoded::Multipart { .. }) => Ok(""),
+            Err(e) => Err(e),
+        }
     }
 
-    /// A copy of this request with other params (for the pages of a list).
+    /// The form-encoded params, if they are form-encoded and could be encoded.
+    pub(super) fn form_params(&self) -> Option<&str> {
+        match &self.params {
+            Ok(Encoded::Form(params)) => Some(params),
+            _ => None,
+        }
+    }
+
+    /// A copy of this request with other form-encoded params (for the pages of a list).
     pub(super) fn with_params(&self, params: String) -> Request<T> {
-        Request { params: Ok(params), ..self.clone() }
+        Request { params: Ok(Encoded::Form(params)), ..self.clone() }
     }
 }
 
 impl<T: DeserializeOwned> Request<T> {
-    /// A request for `method path`, with `params` form-encoded now (see
-    /// [`form::encode`](crate::form::encode)) and placed per `params_in`.
+    /// A request for `method path` to the client's base URL, with `params`
+    /// encoded now and placed per `params_in`: form-encoded (see
+    /// [`form::encode`](crate::form::encode)) in the query string or the body, or,
+    /// for [`ParamsIn::Multipart`], as a `multipart/form-data` body with a random
+    /// boundary (see [`multipart::encode`](crate::multipart::encode)).
     ///
     /// `path` is the finished path, its ids already escaped with
     /// [`path_segment`](crate::path_segment). An encoding error is kept and
@@ -219,15 +277,82 @@ impl<T: DeserializeOwned> Request<T> {
         params_in: ParamsIn,
         params: &impl Serialize,
     ) -> Self {
+        let params = match params_in {
+            ParamsIn::Query | ParamsIn::Body => form::encode(params).map(Encoded::Form),
+            ParamsIn::Multipart => {
+                let boundary = multipart::random_boundary();
+                multipart::encode(params, &boundary)
+                    .map(|body| Encoded::Multipart { boundary, body: Bytes::from(body) })
+            }
+        };
         Request {
             spec,
             method,
             path,
+            server: None,
             params_in,
-            params: form::encode(params),
+            params,
             options: RequestOptions::default(),
             response: PhantomData,
         }
+    }
+
+    /// A request for `method path` with `params` in a `multipart/form-data` body
+    /// ([`ParamsIn::Multipart`]), sent to the operation's `server` if it has one
+    /// (see [`server`](Request::server)): how a generated method uploads a file.
+    ///
+    /// ```no_run
+    /// # use stripe_runtime::*;
+    /// # static SPEC: ApiSpec = ApiSpec { api_version: "2024-04-10", user_agent: "stripe-api/0.1.0" };
+    /// # #[derive(serde::Deserialize)] struct File { id: String }
+    /// #[derive(serde::Serialize)]
+    /// struct CreateFileParams {
+    ///     file: FileUpload,
+    ///     purpose: &'static str,
+    /// }
+    ///
+    /// # async fn run(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let params = CreateFileParams {
+    ///     file: FileUpload::from_path("passport.jpg")?.with_content_type("image/jpeg"),
+    ///     purpose: "identity_document",
+    /// };
+    /// let file: File = Request::multipart(
+    ///     &SPEC,
+    ///     Method::Post,
+    ///     "/v1/files".to_owned(),
+    ///     Some("https://files.stripe.com/"),
+    ///     &params,
+    /// )
+    /// .send(client)
+    /// .await?;
+    /// # let _ = file.id;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn multipart(
+        spec: &'static ApiSpec,
+        method: Method,
+        path: String,
+        server: Option<&'static str>,
+        params: &impl Serialize,
+    ) -> Self {
+        Request { server, ..Request::new(spec, method, path, ParamsIn::Multipart, params) }
+    }
+
+    /// Sends the request to the operation's own server, `url`, as the OpenAPI
+    /// document lists it for the operation (`https://files.stripe.com/` for
+    /// `POST /v1/files`), instead of the client's base URL.
+    ///
+    /// Which URL the request then goes to is the client's choice (see
+    /// [`ClientBuilder::server_url`](crate::ClientBuilder::server_url)): an
+    /// override for this server if one was set, else the base URL if it was
+    /// changed from the default (as stripe-node does), else `url`. A `url` that is
+    /// not an `http` or `https` URL (see
+    /// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url)) makes
+    /// [`send`](Request::send) fail with [`Error::Config`].
+    pub fn server(mut self, url: &'static str) -> Self {
+        self.server = Some(url);
+        self
     }
 
     /// Replaces the request's options.
@@ -243,15 +368,23 @@ impl<T: DeserializeOwned> Request<T> {
     /// `Authorization: Bearer <key>`, `Stripe-Version` (the [`ApiSpec`]'s),
     /// `User-Agent: <the ApiSpec's user agent> stripe-runtime/<version>` (then the
     /// [`AppInfo`](crate::AppInfo), if any), `Accept: application/json`,
-    /// `Content-Type: application/x-www-form-urlencoded` and `Content-Length` (also
-    /// `0`) when the params go in the body, `Stripe-Account` when set on the client or the options, and
+    /// `Content-Type: application/x-www-form-urlencoded` (or
+    /// `multipart/form-data; boundary=...` for [`ParamsIn::Multipart`]) and
+    /// `Content-Length` (also `0`) when the params go in the body, `Stripe-Account`
+    /// when set on the client or the options, and
     /// `Idempotency-Key`: the one from the options, or else, for every `POST`, a
     /// random UUID (v4). Then the options' extra headers.
+    ///
+    /// # Server
+    ///
+    /// The request goes to the client's base URL, or, if it was given the
+    /// operation's [`server`](Request::server), to the URL the client has for that
+    /// server (see [`ClientBuilder::server_url`](crate::ClientBuilder::server_url)).
     ///
     /// # Retries
     ///
     /// Up to `max_retries` times (from the options, else the client; default 2),
-    /// with the same `Idempotency-Key`, following stripe-node 23.1.0's
+    /// with the same `Idempotency-Key` and the same body, following stripe-node 23.1.0's
     /// `RequestSender._shouldRetry`, in this order:
     ///
     /// 1. no retry once `max_retries` retries were made;
@@ -276,15 +409,16 @@ impl<T: DeserializeOwned> Request<T> {
     ///
     /// [`Error::Encode`] if the params could not be encoded; [`Error::InvalidPath`]
     /// if the path is refused (see [`path_segment`](crate::path_segment));
-    /// [`Error::Config`] for an API key, account or header that cannot be sent;
+    /// [`Error::Config`] for an API key, account or header that cannot be sent, or
+    /// a server URL that is refused;
     /// then, once retries are spent: [`Error::Api`] for a Stripe error,
     /// [`Error::Http`] or [`Error::Timeout`] without a response, and
     /// [`Error::Decode`] for a body that is not the expected JSON. Nothing is
     /// sent when one of the first three is returned.
     pub async fn send(self, client: &Client) -> Result<T, Error> {
-        let params = self.params.as_deref().map_err(|e| Error::Encode(e.clone()))?;
-        let response =
-            execute(client, self.spec, self.method, &self.path, self.params_in, params, &self.options).await?;
+        let params = self.params.as_ref().map_err(|e| Error::Encode(e.clone()))?;
+        let target = Target { method: self.method, server: self.server, path: &self.path };
+        let response = execute(client, self.spec, target, self.params_in, params, &self.options).await?;
         serde_json::from_slice(&response.body).map_err(|source| response.decode_error(source))
     }
 }
@@ -309,34 +443,58 @@ impl Response<'_> {
     }
 }
 
+/// Where a request goes: its method, the operation's server (if any) and its path.
+struct Target<'a> {
+    method: Method,
+    server: Option<&'static str>,
+    path: &'a str,
+}
+
+/// A request body and its `Content-Type`.
+struct Body {
+    content_type: HeaderValue,
+    bytes: Bytes,
+}
+
 /// Sends a request with retries; returns the response if its status is 2xx.
 async fn execute<'c>(
     client: &'c Client,
     spec: &ApiSpec,
-    method: Method,
-    path: &str,
+    Target { method, server, path }: Target<'_>,
     params_in: ParamsIn,
-    params: &str,
+    params: &Encoded,
     options: &'c RequestOptions,
 ) -> Result<Response<'c>, Error> {
     let settings = &client.inner.settings;
     path::check_path(path)?;
-    let mut url = String::with_capacity(settings.base_url.len() + path.len() + 1 + params.len());
-    url.push_str(&settings.base_url);
+    let base_url = settings.server_base_url(server)?;
+    let query = match (params_in, params) {
+        (ParamsIn::Query, Encoded::Form(query)) => query.as_str(),
+        _ => "",
+    };
+    let mut url = String::with_capacity(base_url.len() + path.len() + 1 + query.len());
+    url.push_str(&base_url);
     url.push_str(path);
-    let body = match params_in {
-        ParamsIn::Query => {
-            if !params.is_empty() {
-                url.push('?');
-                url.push_str(params);
-            }
-            None
-        }
-        ParamsIn::Body => Some(Bytes::copy_from_slice(params.as_bytes())),
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(query);
+    }
+    let body = match (params_in, params) {
+        (ParamsIn::Query, _) => None,
+        (_, Encoded::Form(form)) => Some(Body {
+            content_type: HeaderValue::from_static("application/x-www-form-urlencoded"),
+            bytes: Bytes::copy_from_slice(form.as_bytes()),
+        }),
+        (_, Encoded::Multipart { boundary, body }) => Some(Body {
+            content_type: HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
+                .expect("a multipart boundary is a valid header value"),
+            bytes: body.clone(),
+        }),
     };
     let uri: hyper::Uri = url.parse().map_err(|e| Error::Config(format!("cannot make a URL of {url:?}: {e}")))?;
     let key = options.api_key.as_ref().unwrap_or(&settings.secret_key);
-    let headers = headers(settings, key, spec, method, body.as_ref().map(Bytes::len), options)?;
+    let headers = headers(settings, key, spec, method, body.as_ref(), options)?;
+    let body = body.map(|body| body.bytes);
     let timeout = options.timeout.unwrap_or(settings.timeout);
     let max_retries = options.max_retries.unwrap_or(settings.max_retries);
 
@@ -391,7 +549,7 @@ fn headers(
     key: &Secret,
     spec: &ApiSpec,
     method: Method,
-    body_len: Option<usize>,
+    body: Option<&Body>,
     options: &RequestOptions,
 ) -> Result<HeaderMap, Error> {
     let mut headers = HeaderMap::new();
@@ -404,11 +562,11 @@ fn headers(
     }
     headers.insert(USER_AGENT, check_header_value("the User-Agent", &user_agent)?);
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-    if let Some(len) = body_len {
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+    if let Some(body) = body {
+        headers.insert(CONTENT_TYPE, body.content_type.clone());
         // Also for an empty body, which hyper would send without a length (as
         // stripe-node does, and as RFC 9110 asks of a POST).
-        headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(body.bytes.len()));
     }
     if let Some(account) = options.stripe_account.as_ref().or(settings.stripe_account.as_ref()) {
         headers.insert(HeaderName::from_static("stripe-account"), check_header_value("the Stripe-Account", account)?);
@@ -493,5 +651,38 @@ mod tests {
         assert_eq!(request.params_in(), ParamsIn::Query);
         let request: Request<()> = Request::new(&SPEC, Method::Get, "/v1/things".into(), ParamsIn::Query, &"no");
         assert!(request.params().is_err());
+    }
+
+    #[test]
+    fn multipart_params_are_encoded_when_the_request_is_made() {
+        static SPEC: ApiSpec = ApiSpec { api_version: "2024-04-10", user_agent: "stripe-api/0.1.0" };
+        #[derive(Serialize)]
+        struct Params {
+            file: crate::FileUpload,
+            purpose: &'static str,
+        }
+        let params = Params { file: crate::FileUpload::new("a.txt", "hi"), purpose: "dispute_evidence" };
+        let request: Request<()> =
+            Request::multipart(&SPEC, Method::Post, "/v1/files".into(), Some("https://files.stripe.com/"), &params);
+        assert_eq!(request.params_in(), ParamsIn::Multipart);
+        assert_eq!(request.server_url(), Some("https://files.stripe.com/"));
+        let Ok(Encoded::Multipart { boundary, body }) = &request.params else { panic!("{request:?}") };
+        assert_eq!(body.as_ref(), multipart::encode(&params, boundary).unwrap());
+        // `new` with `ParamsIn::Multipart` is the same, on the base URL, with another boundary.
+        let other: Request<()> = Request::new(&SPEC, Method::Post, "/v1/files".into(), ParamsIn::Multipart, &params);
+        assert_eq!(other.server_url(), None);
+        let Ok(Encoded::Multipart { boundary: other_boundary, .. }) = &other.params else { panic!("{other:?}") };
+        assert_ne!(boundary, other_boundary);
+        // A server can be given to any request.
+        let form: Request<()> = Request::new(&SPEC, Method::Post, "/v1/x".into(), ParamsIn::Body, &())
+            .server("https://meter-events.stripe.com");
+        assert_eq!(form.server_url(), Some("https://meter-events.stripe.com"));
+        assert_eq!(
+            format!("{form:?}"),
+            "Request { method: Post, path: \"/v1/x\", server: Some(\"https://meter-events.stripe.com\"), \
+             params_in: Body, params: Err(NotAStructOrMap { found: \"a unit value\" }), options: RequestOptions { \
+             stripe_account: None, idempotency_key: None, api_key: None, timeout: None, max_retries: None, \
+             headers: [] }, api_version: \"2024-04-10\" }"
+        );
     }
 }

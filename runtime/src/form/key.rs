@@ -1,15 +1,17 @@
-//! The serializer of map keys, which writes them (percent-encoded) onto the key of
-//! the map's entry.
+//! The serializer of map keys, which writes them (escaped as the sink escapes
+//! keys) onto the key of the map's entry.
 
 use serde::ser::{self, Impossible, Serialize};
 
-use super::{push_encoded, FormError};
+use super::FormError;
 
 /// Serializes a map key onto the encoder's key; `map_key_len` is the length of the
-/// map's own key, for errors.
+/// map's own key, for errors; `push_text` appends text as the sink escapes it
+/// ([`Sink::push_key_text`](super::Sink::push_key_text)).
 pub(super) struct MapKeySerializer<'a> {
     pub(super) key: &'a mut String,
     pub(super) map_key_len: usize,
+    pub(super) push_text: fn(&mut String, &str),
 }
 
 impl MapKeySerializer<'_> {
@@ -60,13 +62,13 @@ impl ser::Serializer for MapKeySerializer<'_> {
     }
 
     fn serialize_char(self, v: char) -> Result<(), FormError> {
-        push_encoded(self.key, v.encode_utf8(&mut [0; 4]));
+        (self.push_text)(self.key, v.encode_utf8(&mut [0; 4]));
         Ok(())
     }
 
     #[inline]
     fn serialize_str(self, v: &str) -> Result<(), FormError> {
-        push_encoded(self.key, v);
+        (self.push_text)(self.key, v);
         Ok(())
     }
 
@@ -91,7 +93,7 @@ impl ser::Serializer for MapKeySerializer<'_> {
     }
 
     fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), FormError> {
-        push_encoded(self.key, variant);
+        (self.push_text)(self.key, variant);
         Ok(())
     }
 

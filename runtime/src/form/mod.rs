@@ -54,7 +54,10 @@
 //! - Map keys may be strings, chars, integers, bools or unit variants.
 //!
 //! Everything else is a [`FormError`]: a scalar or a sequence at the top level,
-//! bytes, NaN or infinite floats, and unsupported map keys.
+//! bytes, NaN or infinite floats, unsupported map keys, and files
+//! ([`FileUpload`](crate::FileUpload)), which only go in multipart bodies (see
+//! [`multipart`](crate::multipart), which shares these rules but sends keys and
+//! values unencoded).
 //!
 //! # Field order
 //!
@@ -75,6 +78,7 @@ use std::fmt::{self, Display};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
+use crate::multipart::FileParts;
 use ser::ValueSerializer;
 
 /// Bytes that are percent-encoded: everything but ASCII alphanumerics, `-_.~` and
@@ -93,16 +97,69 @@ const ENCODED: &AsciiSet =
 /// string, char, integer, bool or unit variant), or when one of its `Serialize`
 /// implementations fails.
 pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<String, FormError> {
-    // Most params encode to a few hundred bytes under keys of a few dozen: start
-    // there rather than growing from nothing.
-    let mut encoder = Encoder { out: String::with_capacity(256), key: String::with_capacity(64) };
-    value.serialize(ValueSerializer { enc: &mut encoder, root: true })?;
-    Ok(encoder.out)
+    // Most params encode to a few hundred bytes: start there rather than growing
+    // from nothing.
+    serialize_pairs(value, UrlEncoded { out: String::with_capacity(256) }).map(|sink| sink.out)
 }
 
-/// An error from [`encode`].
+/// Where the pairs of a value go: the form encoder's `key=value&...` string, or
+/// the parts of a multipart body. The serializer (keys, values, the rules above)
+/// is the same; a sink decides how text is escaped and how pairs are written.
+pub(crate) trait Sink {
+    /// Appends `text` (a field name, map key, variant name) to a key:
+    /// percent-encoded for a form, as it is for a multipart body.
+    fn push_key_text(key: &mut String, text: &str);
+
+    /// Writes the pair `key` = `value`; `key` is built by
+    /// [`push_key_text`](Sink::push_key_text), `value` is the raw text (`true`,
+    /// `1e+21`, a string as it is).
+    fn pair(&mut self, key: &str, value: &str);
+
+    /// Writes a file at `key`, or refuses it.
+    fn file(&mut self, key: &str, file: FileParts<'_>) -> Result<(), FormError>;
+}
+
+/// Serializes `value` (a struct or a map) into `sink`, pair by pair, and returns
+/// the sink.
+pub(crate) fn serialize_pairs<S: Sink, T: Serialize + ?Sized>(value: &T, sink: S) -> Result<S, FormError> {
+    // Keys are rarely longer than a few dozen bytes.
+    let mut encoder = Encoder { sink, key: String::with_capacity(64) };
+    value.serialize(ValueSerializer { enc: &mut encoder, root: true })?;
+    Ok(encoder.sink)
+}
+
+/// The sink of [`encode`]: `key=value` pairs joined by `&`, keys and values
+/// percent-encoded.
+struct UrlEncoded {
+    out: String,
+}
+
+impl Sink for UrlEncoded {
+    #[inline]
+    fn push_key_text(key: &mut String, text: &str) {
+        push_encoded(key, text);
+    }
+
+    #[inline]
+    fn pair(&mut self, key: &str, value: &str) {
+        if !self.out.is_empty() {
+            self.out.push('&');
+        }
+        self.out.push_str(key);
+        self.out.push('=');
+        push_encoded(&mut self.out, value);
+    }
+
+    fn file(&mut self, key: &str, _: FileParts<'_>) -> Result<(), FormError> {
+        Err(FormError::FileNotMultipart { key: key.to_owned() })
+    }
+}
+
+/// An error from [`encode`] or [`multipart::encode`](crate::multipart::encode).
 ///
-/// Keys in errors are spelled as they would be on the wire (`metadata[a%20b]`).
+/// Keys in errors are spelled as they would be on the wire: percent-encoded by
+/// [`encode`] (`metadata[a%20b]`), as they are by
+/// [`multipart::encode`](crate::multipart::encode) (`metadata[a b]`).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FormError {
@@ -132,6 +189,18 @@ pub enum FormError {
         /// What the map key was (`"a float"`, `"a struct"`...).
         found: &'static str,
     },
+    /// A [`FileUpload`](crate::FileUpload) in params that are form-encoded: files
+    /// can only be sent in a `multipart/form-data` body
+    /// ([`ParamsIn::Multipart`](crate::ParamsIn::Multipart)).
+    #[error(
+        "cannot form-encode the file at {}: files can only be sent in a multipart/form-data body \
+         (ParamsIn::Multipart)",
+        Location(key)
+    )]
+    FileNotMultipart {
+        /// The key of the file.
+        key: String,
+    },
     /// An error raised by a `Serialize` implementation.
     #[error("{message}{}", At(key.as_deref()))]
     Custom {
@@ -151,7 +220,7 @@ impl serde::ser::Error for FormError {
 impl FormError {
     /// Attaches `key` to a custom error raised below it, unless it already names a
     /// (deeper, so more precise) key.
-    fn under(mut self, key: &str) -> Self {
+    pub(crate) fn under(mut self, key: &str) -> Self {
         if let FormError::Custom { key: slot @ None, .. } = &mut self {
             *slot = Some(key.to_owned());
         }
@@ -184,10 +253,10 @@ impl Display for At<'_> {
     }
 }
 
-/// The output and the key of the value being encoded, already percent-encoded.
+/// The sink and the key of the value being encoded, in the sink's escaping.
 /// Descending into a field pushes onto `key`; coming back truncates it.
-struct Encoder {
-    out: String,
+struct Encoder<S> {
+    sink: S,
     key: String,
 }
 
@@ -200,25 +269,21 @@ pub(crate) fn push_encoded(out: &mut String, s: &str) {
     }
 }
 
-impl Encoder {
-    /// Starts the pair of the current key: `&key=`.
+impl<S: Sink> Encoder<S> {
+    /// Writes the pair of the current key with `value` (raw text).
     #[inline]
-    fn start_pair(&mut self) {
-        if !self.out.is_empty() {
-            self.out.push('&');
-        }
-        self.out.push_str(&self.key);
-        self.out.push('=');
+    fn pair(&mut self, value: &str) {
+        self.sink.pair(&self.key, value);
     }
 
     /// Appends `[name]` to the key, or `name` at the top level.
     #[inline]
     fn push_segment(&mut self, root: bool, name: &str) {
         if root {
-            push_encoded(&mut self.key, name);
+            S::push_key_text(&mut self.key, name);
         } else {
             self.key.push('[');
-            push_encoded(&mut self.key, name);
+            S::push_key_text(&mut self.key, name);
             self.key.push(']');
         }
     }

@@ -1,7 +1,8 @@
 //! Floats as JavaScript writes them.
 
 /// Formats a finite, non-zero float as JavaScript's `Number.prototype.toString`
-/// does, onto `out` (percent-encoding the `+` of a positive exponent).
+/// does, onto `out` (`1e+21`: the form encoder percent-encodes the `+` with the
+/// rest of the value).
 ///
 /// The digits come from Ryu: the shortest that round-trip, the closest of those to
 /// the exact value, ties to even, which is what ECMA-262 asks for. (Rust's own
@@ -83,7 +84,7 @@ pub(super) fn push_js_number<F: ryu::Float>(out: &mut String, value: F) {
         }
         out.push('e');
         let e = n - 1;
-        out.push_str(if e < 0 { "-" } else { "%2B" });
+        out.push(if e < 0 { '-' } else { '+' });
         out.push_str(itoa::Buffer::new().format(e.unsigned_abs()));
     }
 }

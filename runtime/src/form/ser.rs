@@ -5,35 +5,24 @@ use serde::ser::{self, Serialize};
 
 use super::key::MapKeySerializer;
 use super::number::push_js_number;
-use super::{push_encoded, Encoder, FormError};
+use super::{Encoder, FormError, Sink};
+use crate::multipart::{capture_file, FILE_UPLOAD_TOKEN};
 
 /// Serializes a value at the encoder's current key; `root` when that key is the
 /// (empty) top level, where only structs and maps are allowed.
-pub(super) struct ValueSerializer<'a> {
-    pub(super) enc: &'a mut Encoder,
+pub(super) struct ValueSerializer<'a, S> {
+    pub(super) enc: &'a mut Encoder<S>,
     pub(super) root: bool,
 }
 
-impl<'a> ValueSerializer<'a> {
-    /// Writes `key=` followed by `value`, which needs no percent-encoding.
+impl<'a, S: Sink> ValueSerializer<'a, S> {
+    /// Writes the pair of the current key with `value` (raw text).
     #[inline]
-    fn plain(self, found: &'static str, value: &str) -> Result<(), FormError> {
+    fn scalar(self, found: &'static str, value: &str) -> Result<(), FormError> {
         if self.root {
             return Err(FormError::NotAStructOrMap { found });
         }
-        self.enc.start_pair();
-        self.enc.out.push_str(value);
-        Ok(())
-    }
-
-    /// Writes `key=` followed by `value`, percent-encoded.
-    #[inline]
-    fn text(self, found: &'static str, value: &str) -> Result<(), FormError> {
-        if self.root {
-            return Err(FormError::NotAStructOrMap { found });
-        }
-        self.enc.start_pair();
-        push_encoded(&mut self.enc.out, value);
+        self.enc.pair(value);
         Ok(())
     }
 
@@ -47,25 +36,27 @@ impl<'a> ValueSerializer<'a> {
         if is_infinite {
             return Err(self.enc.unsupported("an infinite float"));
         }
-        self.enc.start_pair();
         if is_zero {
             // Both zeros: JavaScript writes -0 as "0".
-            self.enc.out.push('0');
+            self.enc.pair("0");
         } else {
-            push_js_number(&mut self.enc.out, value);
+            // At most 17 digits, a sign, a point, `e-` and 3 exponent digits.
+            let mut number = String::with_capacity(24);
+            push_js_number(&mut number, value);
+            self.enc.pair(&number);
         }
         Ok(())
     }
 
     /// A compound value whose children go under the current key.
-    fn compound(self) -> Compound<'a> {
+    fn compound(self) -> Compound<'a, S> {
         let restore = self.enc.key.len();
         Compound { enc: self.enc, root: self.root, restore, index: 0 }
     }
 
     /// A compound value whose children go under `[variant]` (or `variant` at the
     /// top level), as serde's externally tagged JSON nests it.
-    fn variant(self, variant: &'static str) -> Compound<'a> {
+    fn variant(self, variant: &'static str) -> Compound<'a, S> {
         let restore = self.enc.key.len();
         self.enc.push_segment(self.root, variant);
         Compound { enc: self.enc, root: false, restore, index: 0 }
@@ -75,7 +66,7 @@ impl<'a> ValueSerializer<'a> {
 /// Serializes `value` at the current key of `enc` (which is not the top level),
 /// then truncates the key back to `start`.
 #[inline]
-fn value_at<T: ?Sized + Serialize>(enc: &mut Encoder, value: &T, start: usize) -> Result<(), FormError> {
+fn value_at<S: Sink, T: ?Sized + Serialize>(enc: &mut Encoder<S>, value: &T, start: usize) -> Result<(), FormError> {
     match value.serialize(ValueSerializer { enc: &mut *enc, root: false }) {
         Ok(()) => {
             enc.key.truncate(start);
@@ -90,26 +81,26 @@ macro_rules! serialize_integers {
         $(
             #[inline]
             fn $method(self, v: $ty) -> Result<(), FormError> {
-                self.plain("a number", itoa::Buffer::new().format(v))
+                self.scalar("a number", itoa::Buffer::new().format(v))
             }
         )*
     };
 }
 
-impl<'a> ser::Serializer for ValueSerializer<'a> {
+impl<'a, S: Sink> ser::Serializer for ValueSerializer<'a, S> {
     type Ok = ();
     type Error = FormError;
-    type SerializeSeq = Compound<'a>;
-    type SerializeTuple = Compound<'a>;
-    type SerializeTupleStruct = Compound<'a>;
-    type SerializeTupleVariant = Compound<'a>;
-    type SerializeMap = Compound<'a>;
-    type SerializeStruct = Compound<'a>;
-    type SerializeStructVariant = Compound<'a>;
+    type SerializeSeq = Compound<'a, S>;
+    type SerializeTuple = Compound<'a, S>;
+    type SerializeTupleStruct = Compound<'a, S>;
+    type SerializeTupleVariant = Compound<'a, S>;
+    type SerializeMap = Compound<'a, S>;
+    type SerializeStruct = Compound<'a, S>;
+    type SerializeStructVariant = Compound<'a, S>;
 
     #[inline]
     fn serialize_bool(self, v: bool) -> Result<(), FormError> {
-        self.plain("a bool", if v { "true" } else { "false" })
+        self.scalar("a bool", if v { "true" } else { "false" })
     }
 
     serialize_integers! {
@@ -127,12 +118,12 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
 
     #[inline]
     fn serialize_char(self, v: char) -> Result<(), FormError> {
-        self.text("a char", v.encode_utf8(&mut [0; 4]))
+        self.scalar("a char", v.encode_utf8(&mut [0; 4]))
     }
 
     #[inline]
     fn serialize_str(self, v: &str) -> Result<(), FormError> {
-        self.text("a string", v)
+        self.scalar("a string", v)
     }
 
     fn serialize_bytes(self, _: &[u8]) -> Result<(), FormError> {
@@ -153,20 +144,28 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
     }
 
     fn serialize_unit(self) -> Result<(), FormError> {
-        self.plain("a unit value", "")
+        self.scalar("a unit value", "")
     }
 
     fn serialize_unit_struct(self, _: &'static str) -> Result<(), FormError> {
-        self.plain("a unit struct", "")
+        self.scalar("a unit struct", "")
     }
 
     #[inline]
     fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), FormError> {
-        self.text("a unit variant", variant)
+        self.scalar("a unit variant", variant)
     }
 
     #[inline]
-    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> Result<(), FormError> {
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, name: &'static str, value: &T) -> Result<(), FormError> {
+        if name == FILE_UPLOAD_TOKEN {
+            // A `FileUpload`: the sink writes it as a file part, or refuses it.
+            if self.root {
+                return Err(FormError::NotAStructOrMap { found: "a file upload" });
+            }
+            let enc = self.enc;
+            return capture_file(value, |file| enc.sink.file(&enc.key, file)).map_err(|err| err.under(&enc.key));
+        }
         value.serialize(self)
     }
 
@@ -182,21 +181,21 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         value_at(self.enc, value, start)
     }
 
-    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a>, FormError> {
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a, S>, FormError> {
         if self.root {
             return Err(FormError::NotAStructOrMap { found: "a sequence" });
         }
         Ok(self.compound())
     }
 
-    fn serialize_tuple(self, _: usize) -> Result<Compound<'a>, FormError> {
+    fn serialize_tuple(self, _: usize) -> Result<Compound<'a, S>, FormError> {
         if self.root {
             return Err(FormError::NotAStructOrMap { found: "a tuple" });
         }
         Ok(self.compound())
     }
 
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, FormError> {
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, S>, FormError> {
         if self.root {
             return Err(FormError::NotAStructOrMap { found: "a tuple struct" });
         }
@@ -209,17 +208,17 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         _: u32,
         variant: &'static str,
         _: usize,
-    ) -> Result<Compound<'a>, FormError> {
+    ) -> Result<Compound<'a, S>, FormError> {
         Ok(self.variant(variant))
     }
 
     #[inline]
-    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a>, FormError> {
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, S>, FormError> {
         Ok(self.compound())
     }
 
     #[inline]
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, FormError> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, S>, FormError> {
         Ok(self.compound())
     }
 
@@ -229,14 +228,14 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         _: u32,
         variant: &'static str,
         _: usize,
-    ) -> Result<Compound<'a>, FormError> {
+    ) -> Result<Compound<'a, S>, FormError> {
         Ok(self.variant(variant))
     }
 }
 
 /// A struct, map, sequence, tuple or variant being serialized.
-pub(super) struct Compound<'a> {
-    enc: &'a mut Encoder,
+pub(super) struct Compound<'a, S> {
+    enc: &'a mut Encoder<S>,
     /// Whether the compound's own key is the top level (children go bare, not in brackets).
     root: bool,
     /// The key length to go back to at the end (before a variant name).
@@ -245,7 +244,7 @@ pub(super) struct Compound<'a> {
     index: usize,
 }
 
-impl Compound<'_> {
+impl<S: Sink> Compound<'_, S> {
     #[inline]
     fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), FormError> {
         let start = self.enc.key.len();
@@ -271,7 +270,7 @@ impl Compound<'_> {
 /// The sequence-like serde traits: every element is the next index (`key[0]`, `key[1]`...).
 macro_rules! indexed_compound {
     ($($trait:ident :: $method:ident),*) => {$(
-        impl ser::$trait for Compound<'_> {
+        impl<S: Sink> ser::$trait for Compound<'_, S> {
             type Ok = ();
             type Error = FormError;
 
@@ -296,7 +295,7 @@ indexed_compound!(
 /// The struct-like serde traits: every field is a named key (`key[name]`).
 macro_rules! named_compound {
     ($($trait:ident),*) => {$(
-        impl ser::$trait for Compound<'_> {
+        impl<S: Sink> ser::$trait for Compound<'_, S> {
             type Ok = ();
             type Error = FormError;
 
@@ -313,7 +312,7 @@ macro_rules! named_compound {
 
 named_compound!(SerializeStruct, SerializeStructVariant);
 
-impl ser::SerializeMap for Compound<'_> {
+impl<S: Sink> ser::SerializeMap for Compound<'_, S> {
     type Ok = ();
     type Error = FormError;
 
@@ -323,7 +322,8 @@ impl ser::SerializeMap for Compound<'_> {
         if !self.root {
             self.enc.key.push('[');
         }
-        if let Err(err) = key.serialize(MapKeySerializer { key: &mut self.enc.key, map_key_len: start }) {
+        let map_key = MapKeySerializer { key: &mut self.enc.key, map_key_len: start, push_text: S::push_key_text };
+        if let Err(err) = key.serialize(map_key) {
             return Err(err.under(&self.enc.key[..start]));
         }
         if !self.root {
