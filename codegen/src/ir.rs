@@ -174,6 +174,8 @@ pub enum TypeRef {
     Timestamp,
     /// Any JSON value.
     Json,
+    /// A file to upload (`format: binary`, in a `multipart/form-data` body).
+    File,
     /// A named type.
     Named(TypeId),
     /// An array.
@@ -229,6 +231,8 @@ pub enum ParamsIn {
     Query,
     /// Form-encoded in an `application/x-www-form-urlencoded` body.
     Body,
+    /// Parts of a `multipart/form-data` body (uploads).
+    Multipart,
 }
 
 /// An API operation (one method on one path).
@@ -254,6 +258,9 @@ pub struct Operation {
     pub params: TypeId,
     /// Where the params are sent.
     pub params_in: ParamsIn,
+    /// The operation's own server (`https://files.stripe.com/`), when the document
+    /// gives it one other than its default.
+    pub server: Option<String>,
     /// The type of the successful response.
     pub response: TypeRef,
     /// Markdown documentation.

@@ -307,6 +307,7 @@ fn type_label(ty: &TypeRef, type_name: &dyn Fn(TypeId) -> String) -> String {
         TypeRef::Number => "Number".into(),
         TypeRef::Timestamp => "Timestamp".into(),
         TypeRef::Json => "Json".into(),
+        TypeRef::File => "File".into(),
         TypeRef::Vec(_) => "Array".into(),
         TypeRef::Map(_) => "Map".into(),
         TypeRef::List(_) => "List".into(),

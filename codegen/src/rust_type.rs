@@ -18,6 +18,7 @@ pub fn type_ref(ir: &Ir, ty: &TypeRef, name: &mut dyn FnMut(&str) -> String) -> 
         TypeRef::Number => "f64".into(),
         TypeRef::Timestamp => name("stripe_runtime::Timestamp"),
         TypeRef::Json => "serde_json::Value".into(),
+        TypeRef::File => name("stripe_runtime::FileUpload"),
         TypeRef::Named(id) => name(&crate_path(ir.get(*id))),
         TypeRef::Vec(item) => format!("Vec<{}>", type_ref(ir, item, name)),
         TypeRef::Map(value) => {

@@ -179,6 +179,7 @@ fn identity_operations_are_lowered_from_paths() {
             let params_in = match op.params_in {
                 ParamsIn::Query => "query",
                 ParamsIn::Body => "body",
+                ParamsIn::Multipart => "multipart",
             };
             format!(
                 "{}::{}({}) {} {} params={} in {} -> {}",

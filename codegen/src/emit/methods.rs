@@ -14,7 +14,10 @@ use crate::ir::{HttpMethod, Ir, Operation, ParamsIn};
 /// The method of one operation, an item of its resource type's `impl`.
 pub fn emit_method(ir: &Ir, op: &Operation, scope: &mut Scope) -> Result<TokenStream> {
     let name = ident(&op.rust_name)?;
-    let endpoint = format!("`{} {}`", op.method.as_str(), op.path);
+    let endpoint = match &op.server {
+        Some(server) => format!("`{} {}` on `{server}`", op.method.as_str(), op.path),
+        None => format!("`{} {}`", op.method.as_str(), op.path),
+    };
     let docs = if op.docs.is_empty() { endpoint } else { format!("{}\n\n{endpoint}", op.docs) };
     let docs = member_doc_attrs(&docs);
     let params = named(ir, op.params, scope)?;
@@ -27,7 +30,10 @@ pub fn emit_method(ir: &Ir, op: &Operation, scope: &mut Scope) -> Result<TokenSt
     let params_in = match op.params_in {
         ParamsIn::Query => quote!(Query),
         ParamsIn::Body => quote!(Body),
+        ParamsIn::Multipart => quote!(Multipart),
     };
+    // The operation's own server (uploads go to `https://files.stripe.com/`).
+    let server = op.server.as_ref().map(|url| quote!(.server(#url)));
     let mut args = Vec::new();
     let mut segments = Vec::new();
     let mut template = String::new();
@@ -63,6 +69,7 @@ pub fn emit_method(ir: &Ir, op: &Operation, scope: &mut Scope) -> Result<TokenSt
                 #where_params::#params_in,
                 params,
             )
+            #server
         }
     })
 }

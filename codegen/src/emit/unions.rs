@@ -48,9 +48,13 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, scope: &mut Scope) -> Resul
     let decodes = def.usage == Usage::Response;
     let deserialize = decodes.then(|| scope.name("serde::Deserialize"));
     let derive_de = (!u.discriminated).then_some(deserialize.as_ref()).flatten();
+    // A params union keeps its variants by value, for callers to build; it lives as
+    // long as the call that sends it.
+    let allow = (!decodes).then(|| quote!(#[allow(clippy::large_enum_variant)]));
     let mut items = TypeItems {
         def: quote! {
             #docs
+            #allow
             #[derive(Clone, Debug, PartialEq, #serialize, #derive_de)]
             #[serde(untagged)]
             #[non_exhaustive]

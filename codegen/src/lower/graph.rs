@@ -1,8 +1,9 @@
 //! Passes over the lowered IR as a graph of types (no document involved):
 //! telling unions that can be decoded by `object` from those tried in order, and
-//! boxing the fields through which a type contains itself.
+//! boxing the objects of decoded unions and the fields through which a type
+//! contains itself.
 
-use crate::ir::{Ir, TypeKind, TypeRef};
+use crate::ir::{Ir, TypeKind, TypeRef, Usage};
 
 /// Marks a union as discriminated when each variant is a struct with its own
 /// constant `object` value (once every struct is lowered, so that the values are
@@ -30,6 +31,27 @@ pub(super) fn discriminate_unions(ir: &mut Ir) {
         if discriminated {
             for (variant, object) in union.variants.iter_mut().zip(objects) {
                 variant.object = object;
+            }
+        }
+    }
+}
+
+/// Boxes the variants of decoded unions that hold an object (a struct): an object
+/// can be large (a `Customer` is over 1.7 kB), and an enum is as large as its
+/// largest variant, so the union of a `Customer` and a `DeletedCustomer` would
+/// otherwise cost that much for either. Params unions are built by callers and
+/// keep their variants by value.
+pub(super) fn box_union_objects(ir: &mut Ir) {
+    let is_struct: Vec<bool> = ir.types.iter().map(|def| matches!(def.kind, TypeKind::Struct(_))).collect();
+    for def in &mut ir.types {
+        if def.usage != Usage::Response {
+            continue;
+        }
+        if let TypeKind::Union(union) = &mut def.kind {
+            for variant in &mut union.variants {
+                if let TypeRef::Named(id) = variant.ty {
+                    variant.boxed |= is_struct[id.0];
+                }
             }
         }
     }

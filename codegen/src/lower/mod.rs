@@ -134,6 +134,7 @@ pub fn lower_with(doc: &OpenAPI, policy: &Policy, whole: &Whole) -> Result<Ir> {
     }
     lowerer.fill_resource_unions(&roots);
     graph::discriminate_unions(&mut lowerer.ir);
+    graph::box_union_objects(&mut lowerer.ir);
     graph::mark_boxed_fields(&mut lowerer.ir);
     Ok(lowerer.ir)
 }

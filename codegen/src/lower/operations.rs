@@ -18,6 +18,9 @@ use crate::names::{self, field_name, MethodShape};
 use crate::owners::{OperationFacts, Owners};
 
 const FORM: &str = "application/x-www-form-urlencoded";
+const MULTIPART: &str = "multipart/form-data";
+/// The request body types, in the order of preference, and where they put the params.
+const BODIES: [(&str, ParamsIn); 2] = [(FORM, ParamsIn::Body), (MULTIPART, ParamsIn::Multipart)];
 
 /// An operation of a selected resource, before lowering.
 pub(super) struct Planned<'a> {
@@ -109,9 +112,26 @@ impl<'a> Planned<'a> {
 
     fn body_schema(&self) -> Option<(&'a ReferenceOr<Schema>, String)> {
         let ReferenceOr::Item(body) = self.op.request_body.as_ref()? else { return None };
-        let media = body.content.get(FORM)?;
-        let at = pointer_push(&pointer_push(&pointer_push(&self.pointer, "requestBody"), "content"), FORM);
+        let (content_type, media) = BODIES.iter().find_map(|(t, _)| Some((*t, body.content.get(*t)?)))?;
+        let at = pointer_push(&pointer_push(&pointer_push(&self.pointer, "requestBody"), "content"), content_type);
         media.schema.as_ref().map(|s| (s, pointer_push(&at, "schema")))
+    }
+
+    /// Where the params go: the query string for `GET` and `DELETE`, else the
+    /// body, as a form or (for uploads) as multipart parts.
+    fn params_in(&self) -> ParamsIn {
+        let body = match self.op.request_body.as_ref() {
+            Some(ReferenceOr::Item(body)) if self.method == HttpMethod::Post => body,
+            _ => return self.method.params_in(),
+        };
+        BODIES.iter().find(|(t, _)| body.content.contains_key(*t)).map_or(self.method.params_in(), |(_, p)| *p)
+    }
+
+    /// The operation's own server, if the document gives it one other than its default.
+    fn server(&self, doc: &OpenAPI) -> Option<String> {
+        let own = self.op.servers.first()?;
+        let default = doc.servers.first().map(|s| s.url.as_str());
+        (Some(own.url.as_str()) != default).then(|| own.url.clone())
     }
 }
 
@@ -216,7 +236,8 @@ impl<'a> Lowerer<'a> {
             rust_name,
             path_params,
             params: params_id,
-            params_in: planned.method.params_in(),
+            params_in: planned.params_in(),
+            server: planned.server(self.doc),
             response,
             docs,
         })
@@ -373,18 +394,18 @@ fn body_props<'a>(planned: &Planned<'a>, props: &mut Vec<Prop<'a>>) -> Result<()
             ReferenceOr::Item(body) => body,
             ReferenceOr::Reference { .. } => return Err(Error::at(at, "request body `$ref`s are not supported")),
         };
-        if !body.content.is_empty() && !body.content.contains_key(FORM) {
+        if !body.content.is_empty() && !BODIES.iter().any(|(t, _)| body.content.contains_key(*t)) {
             let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
             return Err(Error::at(
                 pointer_push(&at, "content"),
-                format!("unsupported request body type {types:?}: only `{FORM}` is"),
+                format!("unsupported request body type {types:?}: only `{FORM}` and `{MULTIPART}` are"),
             ));
         }
     }
     let Some((schema, at)) = planned.body_schema() else { return Ok(()) };
     let object = match schema {
         ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(o)), .. }) => o,
-        _ => return Err(Error::at(at, "a form request body must be an inline object schema")),
+        _ => return Err(Error::at(at, "a request body must be an inline object schema")),
     };
     let properties = pointer_push(&at, "properties");
     for (name, node) in &object.properties {

@@ -87,7 +87,9 @@ impl<'a> Lowerer<'a> {
                     return Err(Error::at(pointer, "an enum whose only value is `null` is not supported"));
                 }
                 if values.is_empty() {
-                    return Ok(TypeRef::String);
+                    // A file to upload: only a request can carry one (a multipart part).
+                    let binary = matches!(&s.format, VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary));
+                    return Ok(if binary && ctx.usage == Usage::Request { TypeRef::File } else { TypeRef::String });
                 }
                 let docs = type_docs(data.description.as_ref(), ctx, hint, self.placed_at_site(component));
                 self.string_enum(values, place, docs)

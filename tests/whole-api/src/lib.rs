@@ -1,0 +1,1 @@
+//! Nothing: the tests of the whole-API crate are in `tests/`.
