@@ -10,7 +10,7 @@
 
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {HERE, REQUIRED_VERSION, checkCaseHeader, startOracle} from './common.mjs';
+import {HERE, REQUIRED_VERSION, checkCaseHeader, checkSortedKeys, startOracle} from './common.mjs';
 
 const GENERATED_BY = `node tests/oracle/oracle.mjs (stripe-node ${REQUIRED_VERSION}); do not edit`;
 const API_ORIGIN = 'https://api.stripe.com';
@@ -22,25 +22,6 @@ const CASES_PATH = join(HERE, 'cases.json');
 const {Stripe, fail, writeOrCheck} = await startOracle({label: 'oracle', script: 'oracle.mjs', expected: 'expected.json'});
 
 // ------------------------------------------------------------ case loading
-
-const utf8Compare = (a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-
-// Non-raw cases must list object keys in UTF-8 byte order (what Rust's
-// BTreeMap and Stripe's alphabetical struct fields produce). This checks the
-// parsed objects, so it also catches integer-like keys, which JS reorders.
-function checkSortedKeys(value, where, errors) {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => checkSortedKeys(v, `${where}[${i}]`, errors));
-  } else if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value);
-    for (let i = 1; i < keys.length; i++) {
-      if (utf8Compare(keys[i - 1], keys[i]) >= 0) {
-        errors.push(`${where}: key ${JSON.stringify(keys[i])} must come before ${JSON.stringify(keys[i - 1])} (UTF-8 byte order)`);
-      }
-    }
-    for (const k of keys) checkSortedKeys(value[k], `${where}[${k}]`, errors);
-  }
-}
 
 function loadCases() {
   let cases;
