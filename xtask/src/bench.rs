@@ -2,13 +2,45 @@
 //! and parsing the same document, run the way users run them: the bare serde parse
 //! into `openapiv3` types (`spec check --plain`), and the loader's parse with its
 //! checks against hostile input (`spec check`).
+//!
+//! Two cases: the configured selection, on the pinned document and on a copy of it
+//! in the other format (JSON or YAML); and the whole API (`--select '*'`), on the
+//! pinned document and on the 2023-08-16 YAML document beside it. The machine is
+//! noisy, so every row compares commands run alternately in the same run.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// Which rows `cargo xtask bench` measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Cases {
+    /// The configured selection (pinned document, and a copy in the other format).
+    Default,
+    /// The whole API, `--select '*'` (pinned document, and 2023-08-16's YAML).
+    WholeApi,
+    /// Both.
+    All,
+}
+
+/// The older document the whole-API case also runs on: its version, and its path
+/// from the directory that holds the pinned document's version directory
+/// (`../shared/stripe-openapi/`).
+const OLDER_VERSION: &str = "2023-08-16";
+const OLDER_DOCUMENT: &str = "2023-08-16/spec3.yaml";
+
+/// One row of the table: a document, and how `cargo xtask codegen` is pointed at it.
+struct Row<'a> {
+    label: String,
+    doc: &'a Path,
+    /// Whether codegen needs `--spec` (every document but the pin).
+    spec_arg: bool,
+    /// Whether codegen selects the whole API.
+    whole_api: bool,
+}
+
 /// Runs the benchmark from the repository at `root`, `runs` times per command.
-pub fn run(root: &Path, runs: usize) -> Result<(), String> {
+pub fn run(root: &Path, runs: usize, cases: Cases) -> Result<(), String> {
     let config = stripe_codegen::config::Config::load(&root.join(stripe_codegen::pipeline::CONFIG_PATH))
         .map_err(|e| e.to_string())?;
     let pinned_doc = root.join(&config.spec.path);
@@ -16,61 +48,99 @@ pub fn run(root: &Path, runs: usize) -> Result<(), String> {
     let scratch = std::env::temp_dir().join(format!("stripe-codegen-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
     let result = (|| {
+        let format = |json: bool| if json { "JSON" } else { "YAML" };
+        let mut rows = Vec::new();
         // The pinned document, and a copy in the other format (as a user might keep it).
-        let (copy, labels) = if pinned_json {
-            (scratch.join("spec3.yaml"), ["JSON (pinned)", "YAML copy"])
-        } else {
-            (scratch.join("spec3.json"), ["YAML (pinned)", "JSON copy"])
-        };
-        convert(&pinned_doc, &copy, !pinned_json)?;
+        let copy = scratch.join(if pinned_json { "spec3.yaml" } else { "spec3.json" });
+        let older = pinned_doc.parent().and_then(Path::parent).map(|shared| shared.join(OLDER_DOCUMENT));
+        if cases != Cases::WholeApi {
+            convert(&pinned_doc, &copy, !pinned_json)?;
+            let pinned = format!("{} (pinned)", format(pinned_json));
+            rows.push(Row { label: pinned, doc: &pinned_doc, spec_arg: false, whole_api: false });
+            let copied = format!("{} copy", format(!pinned_json));
+            rows.push(Row { label: copied, doc: &copy, spec_arg: true, whole_api: false });
+        }
+        if cases != Cases::Default {
+            let version = &config.spec.api_version;
+            let pinned = format!("whole API, {version} {} (pinned)", format(pinned_json));
+            rows.push(Row { label: pinned, doc: &pinned_doc, spec_arg: false, whole_api: true });
+            match &older {
+                Some(older) if older.is_file() => {
+                    let json = older.extension().is_some_and(|e| e == "json");
+                    let label = format!("whole API, {OLDER_VERSION} {}", format(json));
+                    rows.push(Row { label, doc: older, spec_arg: true, whole_api: true });
+                }
+                _ => say!("(no {OLDER_DOCUMENT} beside the pinned document: its whole-API row is left out)"),
+            }
+        }
         let binary = std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
-        say!("runs: {runs} per command, alternating; median (min) wall time in ms; {}", pinned_doc.display());
-        say!("{:<36} {:>17} {:>17} {:>17} {:>7} {:>7}", "", "plain parse", "spec check", "codegen", "/plain", "/check");
-        for (label, doc, pinned) in [(labels[0], &pinned_doc, true), (labels[1], &copy, false)] {
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        say!("runs: {runs} per command, alternating; median (min) wall time in ms; {threads} threads");
+        say!("{:<56} {:>17} {:>17} {:>17} {:>7} {:>7}", "", "plain parse", "spec check", "codegen", "/plain", "/check");
+        for (n, row) in rows.iter().enumerate() {
             for via_cargo in [true, false] {
-                let how = if via_cargo { "cargo xtask" } else { "binary" };
-                let check = |plain: bool| {
-                    move |_: usize| {
-                        let mut args = vec!["spec".into(), "check".into(), doc.display().to_string()];
-                        if plain {
-                            args.push("--plain".into());
-                        }
-                        args
-                    }
-                };
-                let codegen = |i: usize| {
-                    let mut args: Vec<String> = vec!["codegen".into()];
-                    if !pinned {
-                        args.extend(["--spec".into(), doc.display().to_string()]);
-                    }
-                    // A fresh directory per run, so that every run writes the whole crate
-                    // (and none sees another document's CHANGES.md and makes a report).
-                    let out = scratch.join(format!("out-{}-{}-{i}", if pinned { "pinned" } else { "copy" }, via_cargo));
-                    args.extend(["--out".into(), out.display().to_string()]);
-                    args
-                };
-                let commands: [&dyn Fn(usize) -> Vec<String>; 3] = [&check(true), &check(false), &codegen];
-                let times = alternate(root, &binary, via_cargo, runs, &commands)?;
-                let [plain, checked, generated] = [0, 1, 2].map(|i| median(&times[i]));
-                let cell = |i: usize, median: Duration| {
-                    let min = times[i].iter().min().copied().unwrap_or(median);
-                    format!("{:>6.1} ({:>6.1})", ms(median), ms(min))
-                };
-                say!(
-                    "{:<36} {:>17} {:>17} {:>17} {:>6.2}x {:>6.2}x",
-                    format!("{label}, via {how}"),
-                    cell(0, plain),
-                    cell(1, checked),
-                    cell(2, generated),
-                    generated.as_secs_f64() / plain.as_secs_f64(),
-                    generated.as_secs_f64() / checked.as_secs_f64()
-                );
+                measure_row(root, &binary, &scratch.join(format!("out-{n}-{via_cargo}")), row, via_cargo, runs)?;
             }
         }
         Ok(())
     })();
     let _ = std::fs::remove_dir_all(&scratch);
     result
+}
+
+/// Measures and prints one row: the plain parse, the checked parse and codegen of
+/// `row`'s document, run alternately, codegen writing a fresh crate to `out` each time.
+fn measure_row(
+    root: &Path,
+    binary: &Path,
+    out: &Path,
+    row: &Row<'_>,
+    via_cargo: bool,
+    runs: usize,
+) -> Result<(), String> {
+    let doc = row.doc.display().to_string();
+    let check = |plain: bool| {
+        let doc = doc.clone();
+        move |_: usize| {
+            let mut args = vec!["spec".into(), "check".into(), doc.clone()];
+            if plain {
+                args.push("--plain".into());
+            }
+            args
+        }
+    };
+    let codegen = |_: usize| {
+        let mut args: Vec<String> = vec!["codegen".into()];
+        if row.spec_arg {
+            args.extend(["--spec".into(), doc.clone()]);
+        }
+        if row.whole_api {
+            args.extend(["--select".into(), "*".into()]);
+        }
+        // A fresh directory per run (removed before the clock starts), so that every run
+        // writes the whole crate (and none sees another document's CHANGES.md and makes a report).
+        let _ = std::fs::remove_dir_all(out);
+        args.extend(["--out".into(), out.display().to_string()]);
+        args
+    };
+    let commands: [&dyn Fn(usize) -> Vec<String>; 3] = [&check(true), &check(false), &codegen];
+    let times = alternate(root, binary, via_cargo, runs, &commands)?;
+    let _ = std::fs::remove_dir_all(out);
+    let [plain, checked, generated] = [0, 1, 2].map(|i| median(&times[i]));
+    let cell = |i: usize, median: Duration| {
+        let min = times[i].iter().min().copied().unwrap_or(median);
+        format!("{:>6.1} ({:>6.1})", ms(median), ms(min))
+    };
+    say!(
+        "{:<56} {:>17} {:>17} {:>17} {:>6.2}x {:>6.2}x",
+        format!("{}, via {}", row.label, if via_cargo { "cargo xtask" } else { "binary" }),
+        cell(0, plain),
+        cell(1, checked),
+        cell(2, generated),
+        generated.as_secs_f64() / plain.as_secs_f64(),
+        generated.as_secs_f64() / checked.as_secs_f64()
+    );
+    Ok(())
 }
 
 fn ms(d: Duration) -> f64 {
@@ -97,7 +167,7 @@ fn convert(from: &Path, to: &Path, to_json: bool) -> Result<(), String> {
 /// each), and returns each one's wall times.
 fn alternate(
     root: &Path,
-    binary: &PathBuf,
+    binary: &Path,
     via_cargo: bool,
     runs: usize,
     commands: &[&dyn Fn(usize) -> Vec<String>],

@@ -57,12 +57,16 @@ enum Command {
         #[command(subcommand)]
         command: SpecCommand,
     },
-    /// Benchmark `cargo xtask codegen` against merely parsing the pinned document
-    /// (YAML, and a JSON copy made in a temporary directory).
+    /// Benchmark `cargo xtask codegen` against merely parsing the same document: the
+    /// configured selection (on the pinned document, and a copy in the other format made
+    /// in a temporary directory) and the whole API (on the pinned document and 2023-08-16's)
     Bench {
         /// Runs per command
         #[arg(long, default_value_t = 15)]
         runs: usize,
+        /// Which cases to run
+        #[arg(long, value_enum, default_value_t = bench::Cases::All)]
+        cases: bench::Cases,
     },
 }
 
@@ -108,7 +112,7 @@ fn main() -> ExitCode {
         }
         Command::Spec { command: SpecCommand::Pin { path } } => spec_pin(&path),
         Command::Spec { command: SpecCommand::Check { path, plain } } => spec_check(&path, plain),
-        Command::Bench { runs } => match bench::run(&repo_root(), runs) {
+        Command::Bench { runs, cases } => match bench::run(&repo_root(), runs, cases) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");

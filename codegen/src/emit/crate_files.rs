@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::doc_attrs::inner_doc_attrs;
+use super::doc_attrs::literal_inner_doc_attrs;
 use super::{COMMAND, GENERATED_MARKER};
 use crate::ir::Ir;
 use crate::names::{SHARED_MODULE, WEBHOOK_MODULE};
@@ -60,7 +60,7 @@ pub fn rustfmt_toml() -> String {
 
 /// The crate root.
 pub fn lib_rs(ir: &Ir, modules: TokenStream) -> TokenStream {
-    let docs = inner_doc_attrs(&format!(
+    let docs = literal_inner_doc_attrs(&format!(
         "Stripe API types, generated from the Stripe OpenAPI document (API version `{v}`).\n\n\
          Each resource has a module named by its id (`identity.verification_session` is\n\
          `identity::verification_session`), which holds the resource type and the types only\n\

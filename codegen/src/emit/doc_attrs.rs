@@ -1,28 +1,52 @@
 //! Doc comments: the documentation of items, members and modules as `#[doc]`
 //! attributes, one per line (so they print as `///` lines), wrapped at [`DOC_WIDTH`].
+//!
+//! In a module's file, documentation does not go through the tokens: a file's
+//! [`DocTable`] keeps each wrapped text and puts one placeholder attribute in its
+//! place (`#[doc = "\u{1}7"]`, printed `///\u{1}7`), and [`DocTable::splice`] writes
+//! the lines where the printed placeholders are. A doc attribute prints as its own
+//! line, `///` and the text, between hard line breaks, so what the text says changes
+//! nothing else of the layout: the file reads as if every line had been an attribute,
+//! without tokenizing, parsing and printing them.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::scope::Scope;
 use super::wrap::wrap;
 
 /// How wide doc comments are, `///` and indentation included.
 const DOC_WIDTH: usize = 100;
 
+/// What starts the text of a placeholder doc attribute; its block's number follows.
+/// The lines of real documentation start with a space (or are empty), and string
+/// literals in code escape control characters, so nothing else prints it.
+const MARKER: char = '\u{1}';
+
 /// `#[doc = "..."]` attributes for a top-level item, one per line (so they print as
 /// `///` lines), wrapped at [`DOC_WIDTH`].
-pub fn doc_attrs(docs: &str) -> TokenStream {
-    line_attrs(&wrap(docs, DOC_WIDTH - "/// ".len()), false)
+pub fn doc_attrs(docs: &str, scope: &mut Scope) -> TokenStream {
+    scope.docs().placeholder(wrap(docs, DOC_WIDTH - "/// ".len()), false)
 }
 
 /// `#[doc = "..."]` attributes for a member of an item (a field, variant or
 /// method, indented once), wrapped at [`DOC_WIDTH`].
-pub fn member_doc_attrs(docs: &str) -> TokenStream {
-    line_attrs(&wrap(docs, DOC_WIDTH - "    /// ".len()), false)
+pub fn member_doc_attrs(docs: &str, scope: &mut Scope) -> TokenStream {
+    scope.docs().placeholder(wrap(docs, DOC_WIDTH - "    /// ".len()), false)
 }
 
 /// `#![doc = "..."]` attributes, for a module's own documentation.
-pub fn inner_doc_attrs(docs: &str) -> TokenStream {
+pub fn inner_doc_attrs(docs: &str, scope: &mut Scope) -> TokenStream {
+    scope.docs().placeholder(wrap(docs, DOC_WIDTH - "//! ".len()), true)
+}
+
+/// [`doc_attrs`] written out as attributes, for files without a [`DocTable`] (`lib.rs`).
+pub fn literal_doc_attrs(docs: &str) -> TokenStream {
+    line_attrs(&wrap(docs, DOC_WIDTH - "/// ".len()), false)
+}
+
+/// [`inner_doc_attrs`] written out as attributes, for files without a [`DocTable`].
+pub fn literal_inner_doc_attrs(docs: &str) -> TokenStream {
     line_attrs(&wrap(docs, DOC_WIDTH - "//! ".len()), true)
 }
 
@@ -36,4 +60,65 @@ fn line_attrs(docs: &str, inner: bool) -> TokenStream {
         }
     });
     quote!(#(#lines)*)
+}
+
+/// The documentation of one file: each block of lines a placeholder attribute
+/// stands for, by number.
+#[derive(Debug, Default)]
+pub struct DocTable {
+    blocks: Vec<String>,
+}
+
+impl DocTable {
+    /// One placeholder attribute for the lines of `wrapped` (nothing if it has none).
+    fn placeholder(&mut self, wrapped: String, inner: bool) -> TokenStream {
+        if wrapped.lines().next().is_none() {
+            return TokenStream::new();
+        }
+        let text = format!("{MARKER}{}", self.blocks.len());
+        self.blocks.push(wrapped);
+        if inner {
+            quote!(#![doc = #text])
+        } else {
+            quote!(#[doc = #text])
+        }
+    }
+
+    /// `printed` (prettyplease's text of the file) with each printed placeholder
+    /// (`    ///\u{1}7`) replaced by its lines, as prettyplease prints a line's
+    /// attribute: the same indentation, `///` (or `//!`) and ` ` and the line, trailing
+    /// spaces trimmed. `None` if a placeholder is not one of the table's.
+    pub fn splice(&self, printed: &str) -> Option<String> {
+        if self.blocks.is_empty() {
+            return Some(printed.to_owned());
+        }
+        let extra: usize = self.blocks.iter().map(String::len).sum();
+        let mut out = String::with_capacity(printed.len() + extra * 2);
+        let mut rest = printed;
+        while let Some(at) = rest.find(MARKER) {
+            let line_start = rest[..at].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = rest[at..].find('\n').map_or(rest.len(), |i| at + i);
+            let head = &rest[line_start..at];
+            let indent = head.strip_suffix("///").or_else(|| head.strip_suffix("//!"))?;
+            if indent.bytes().any(|b| b != b' ') {
+                return None;
+            }
+            let slashes = &head[indent.len()..];
+            let block = self.blocks.get(rest[at + MARKER.len_utf8()..line_end].parse::<usize>().ok()?)?;
+            out.push_str(&rest[..line_start]);
+            for line in block.lines() {
+                out.push_str(indent);
+                out.push_str(slashes);
+                if !line.is_empty() {
+                    out.push(' ');
+                    out.push_str(line);
+                    out.truncate(out.trim_end_matches(' ').len());
+                }
+                out.push('\n');
+            }
+            rest = rest.get(line_end + 1..).unwrap_or_default();
+        }
+        out.push_str(rest);
+        Some(out)
+    }
 }

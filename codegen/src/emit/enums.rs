@@ -14,7 +14,7 @@ use crate::names::CATCH_ALL_VARIANT;
 /// A string enum and its impls.
 pub fn emit_enum(def: &TypeDef, e: &Enum, scope: &mut Scope) -> Result<TypeItems> {
     let name = ident(&def.name)?;
-    let docs = doc_attrs(&def.docs);
+    let docs = doc_attrs(&def.docs, scope);
     let catch_all = format_ident!("{}", CATCH_ALL_VARIANT);
     let mut variants = Vec::with_capacity(e.variants.len());
     let mut to_wire = Vec::with_capacity(e.variants.len());
@@ -22,15 +22,18 @@ pub fn emit_enum(def: &TypeDef, e: &Enum, scope: &mut Scope) -> Result<TypeItems
     for variant in &e.variants {
         let v = ident(&variant.rust_name)?;
         let wire = &variant.wire;
-        let doc = member_doc_attrs(&format!("`{}`", wire.replace('`', "'")));
+        let doc = member_doc_attrs(&format!("`{}`", wire.replace('`', "'")), scope);
         variants.push(quote!(#doc #v,));
         to_wire.push(quote!(Self::#v => #wire,));
         from_wire.push(quote!(#wire => Self::#v,));
     }
-    let from_doc = member_doc_attrs(&format!(
-        "The variant for a wire value; values this version does not know are kept in [`{}::{CATCH_ALL_VARIANT}`].",
-        def.name
-    ));
+    let from_doc = member_doc_attrs(
+        &format!(
+            "The variant for a wire value; values this version does not know are kept in [`{}::{CATCH_ALL_VARIANT}`].",
+            def.name
+        ),
+        scope,
+    );
     let wire_enum = scope.name("stripe_runtime::wire_enum");
     Ok(TypeItems {
         def: quote! {

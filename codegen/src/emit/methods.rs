@@ -19,7 +19,7 @@ pub fn emit_method(ir: &Ir, op: &Operation, scope: &mut Scope) -> Result<TokenSt
         None => format!("`{} {}`", op.method.as_str(), op.path),
     };
     let docs = if op.docs.is_empty() { endpoint } else { format!("{}\n\n{endpoint}", op.docs) };
-    let docs = member_doc_attrs(&docs);
+    let docs = member_doc_attrs(&docs, scope);
     let params = named(ir, op.params, scope)?;
     let response = render(ir, &op.response, scope)?;
     let method = match op.method {

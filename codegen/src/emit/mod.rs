@@ -16,10 +16,12 @@ mod models;
 mod params;
 mod scope;
 mod syntax;
+mod threads;
 mod unions;
 mod wrap;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -27,7 +29,7 @@ use quote::quote;
 use crate::error::{Error, Result};
 use crate::ir::{Ir, Operation, TypeId, TypeKind, Usage};
 pub use crate_files::CrateOptions;
-use doc_attrs::{doc_attrs, inner_doc_attrs};
+use doc_attrs::{doc_attrs, inner_doc_attrs, literal_doc_attrs, DocTable};
 use params::ParamSite;
 use scope::Scope;
 use syntax::ident;
@@ -43,46 +45,135 @@ pub type Files = BTreeMap<String, String>;
 
 /// Emits every file of the crate, formatted.
 pub fn emit(ir: &Ir, options: &CrateOptions) -> Result<Files> {
-    format(ir, emit_unformatted(ir, options)?)
+    emit_timed(ir, options).map(|(files, _)| files)
 }
 
-/// The crate's files before formatting: Rust files as tokens, the others as text.
-#[derive(Debug, Default)]
-pub struct Unformatted {
-    /// Files that are already text (`Cargo.toml`).
-    pub text: Files,
-    /// Rust files, as the emitters made them.
-    pub rust: BTreeMap<String, TokenStream>,
+/// How long emitting and formatting took. Files are emitted and formatted one by
+/// one on several threads, so the two overlap: the wall time of the whole is
+/// split between them by their shares of the threads' time.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct EmitTimings {
+    /// Emitting the crate's items.
+    pub emit: Duration,
+    /// Formatting the Rust files.
+    pub format: Duration,
 }
 
-/// Emits every file of the crate, leaving the Rust files as tokens.
-pub fn emit_unformatted(ir: &Ir, options: &CrateOptions) -> Result<Unformatted> {
+/// Emits every file of the crate, formatted, on as many threads as the machine
+/// runs at once ([`std::thread::available_parallelism`]); the files do not depend
+/// on how they are shared out.
+pub fn emit_timed(ir: &Ir, options: &CrateOptions) -> Result<(Files, EmitTimings)> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    emit_on(ir, options, threads)
+}
+
+/// [`emit_timed`] on at most `threads` threads.
+fn emit_on(ir: &Ir, options: &CrateOptions, threads: usize) -> Result<(Files, EmitTimings)> {
+    let started = Instant::now();
     let tree = ModuleTree::new(ir);
     let index = Index::new(ir);
-    let mut out = Unformatted::default();
-    out.text.insert("Cargo.toml".into(), crate_files::cargo_toml(ir, options));
-    out.text.insert("rustfmt.toml".into(), crate_files::rustfmt_toml());
-    for (path, module) in &tree.modules {
-        let file = if path.is_empty() {
-            "src/lib.rs".to_string()
-        } else if module.children.is_empty() {
-            format!("src/{}.rs", path.join("/"))
-        } else {
-            format!("src/{}/mod.rs", path.join("/"))
+    let jobs = jobs(ir, &tree);
+    let (outcomes, emit_busy, format_busy) =
+        threads::run(&jobs, threads, |job| file_outcome(&index, &tree, job, &ir.api_version));
+    // The error of the first file that fails, as if they were emitted in module
+    // order, then formatted by file name.
+    let mut first_error: Option<((u8, usize, &str), Error)> = None;
+    let mut files = Files::new();
+    for (job, outcome) in jobs.iter().zip(outcomes) {
+        let (rank, e) = match outcome {
+            Outcome::Text(text) => {
+                files.insert(job.file.clone(), text);
+                continue;
+            }
+            Outcome::EmitFailed(e) => ((0, job.order, ""), e),
+            Outcome::FormatFailed(e) => ((1, 0, job.file.as_str()), e),
         };
-        out.rust.insert(file, emit_module(&index, &tree, path, module)?);
+        if first_error.as_ref().is_none_or(|(first, _)| rank < *first) {
+            first_error = Some((rank, e));
+        }
     }
-    Ok(out)
+    if let Some((_, e)) = first_error {
+        return Err(e);
+    }
+    files.insert("Cargo.toml".into(), crate_files::cargo_toml(ir, options));
+    files.insert("rustfmt.toml".into(), crate_files::rustfmt_toml());
+    let wall = started.elapsed();
+    let busy = (emit_busy + format_busy).as_secs_f64();
+    let emit = if busy > 0.0 { wall.mul_f64(emit_busy.as_secs_f64() / busy) } else { Duration::ZERO };
+    Ok((files, EmitTimings { emit, format: wall.saturating_sub(emit) }))
 }
 
-/// Formats the Rust files (prettyplease) and adds their headers.
-pub fn format(ir: &Ir, unformatted: Unformatted) -> Result<Files> {
-    let mut files = unformatted.text;
-    for (file, tokens) in unformatted.rust {
-        let text = format_file(ir, &file, tokens)?;
-        files.insert(file, text);
+/// One Rust file to write: the module it holds and where it goes.
+struct Job<'t> {
+    /// The file's path in the crate (`src/identity/mod.rs`).
+    file: String,
+    /// The module's place in module order.
+    order: usize,
+    /// The module's path from the crate root.
+    path: &'t [String],
+    module: &'t Module,
+}
+
+/// The crate's Rust files, one per module, in module order, largest first (by how
+/// many fields, variants and operations they hold), so that threads taking them in
+/// turn finish together.
+fn jobs<'t>(ir: &Ir, tree: &'t ModuleTree) -> Vec<Job<'t>> {
+    let mut jobs: Vec<(usize, Job<'t>)> = tree
+        .modules
+        .iter()
+        .enumerate()
+        .map(|(order, (path, module))| {
+            let file = if path.is_empty() {
+                "src/lib.rs".to_string()
+            } else if module.children.is_empty() {
+                format!("src/{}.rs", path.join("/"))
+            } else {
+                format!("src/{}/mod.rs", path.join("/"))
+            };
+            let size = module.types.iter().map(|id| type_size(ir, *id)).sum::<usize>() + module.children.len();
+            (size, Job { file, order, path, module })
+        })
+        .collect();
+    jobs.sort_by_key(|(size, _)| std::cmp::Reverse(*size));
+    jobs.into_iter().map(|(_, job)| job).collect()
+}
+
+/// A rough measure of how much code a type makes.
+fn type_size(ir: &Ir, id: TypeId) -> usize {
+    1 + match &ir.get(id).kind {
+        TypeKind::Struct(s) => 2 * s.fields.len(),
+        TypeKind::Enum(e) => e.variants.len(),
+        TypeKind::Union(u) => u.variants.len(),
     }
-    Ok(files)
+}
+
+/// What became of one file.
+enum Outcome {
+    Text(String),
+    EmitFailed(Error),
+    FormatFailed(Error),
+}
+
+/// Emits and formats one file, timing both steps.
+fn file_outcome(
+    index: &Index<'_>,
+    tree: &ModuleTree,
+    job: &Job<'_>,
+    api_version: &str,
+) -> (Outcome, Duration, Duration) {
+    let started = Instant::now();
+    let emitted = emit_module(index, tree, job.path, job.module);
+    let emitting = started.elapsed();
+    let (tokens, docs) = match emitted {
+        Ok(emitted) => emitted,
+        Err(e) => return (Outcome::EmitFailed(e), emitting, Duration::ZERO),
+    };
+    let started = Instant::now();
+    let outcome = match format_file(api_version, &job.file, tokens, &docs) {
+        Ok(text) => Outcome::Text(text),
+        Err(e) => Outcome::FormatFailed(e),
+    };
+    (outcome, emitting, started.elapsed())
 }
 
 #[derive(Default)]
@@ -172,7 +263,14 @@ impl TypeItems {
     }
 }
 
-fn emit_module(index: &Index<'_>, tree: &ModuleTree, path: &[String], module: &Module) -> Result<TokenStream> {
+/// A module's file: its tokens, and the documentation its doc attributes stand for
+/// (none for `lib.rs`, whose documentation is in its tokens).
+fn emit_module(
+    index: &Index<'_>,
+    tree: &ModuleTree,
+    path: &[String],
+    module: &Module,
+) -> Result<(TokenStream, DocTable)> {
     let ir = index.ir;
     let mut children = Vec::new();
     let mut reexports = Vec::new();
@@ -185,8 +283,8 @@ fn emit_module(index: &Index<'_>, tree: &ModuleTree, path: &[String], module: &M
         let mut child_path = path.to_vec();
         child_path.push(child.clone());
         let resource = tree.resource_of(ir, &child_path);
-        let doc = doc_attrs(crate_files::module_doc(resource, child).lines().next().unwrap_or_default());
-        children.push(quote!(#doc pub mod #child_ident;));
+        let doc = crate_files::module_doc(resource, child).lines().next().unwrap_or_default().to_string();
+        children.push((doc, child_ident.clone()));
         // Resources are also reachable from their namespace: `identity::VerificationSession`.
         if let Some((_, name)) = resource {
             if taken.insert(name.to_string()) {
@@ -196,23 +294,32 @@ fn emit_module(index: &Index<'_>, tree: &ModuleTree, path: &[String], module: &M
         }
     }
     if path.is_empty() {
-        return Ok(crate_files::lib_rs(ir, quote!(#(#children)* #(#reexports)*)));
+        let children = children.iter().map(|(doc, child)| {
+            let doc = literal_doc_attrs(doc);
+            quote!(#doc pub mod #child;)
+        });
+        return Ok((crate_files::lib_rs(ir, quote!(#(#children)* #(#reexports)*)), DocTable::default()));
     }
-    // Emitted twice: once to learn what the items name, then with the imports settled.
     taken.extend(module.children.iter().cloned());
     let mut scope = Scope::new(path, taken);
-    emit_types(index, module, &mut scope)?;
-    scope.settle();
-    let items = emit_types(index, module, &mut scope)?;
-    let uses = scope.use_items();
-    let docs = inner_doc_attrs(&crate_files::module_doc(tree.resource_of(ir, path), path.last().map_or("", |s| s)));
-    Ok(quote! {
-        #docs
-        #uses
-        #(#children)*
-        #(#reexports)*
-        #(#items)*
-    })
+    let docs = crate_files::module_doc(tree.resource_of(ir, path), path.last().map_or("", |s| s));
+    let mut tokens = inner_doc_attrs(&docs, &mut scope);
+    let children: Vec<TokenStream> = children
+        .into_iter()
+        .map(|(doc, child)| {
+            let doc = doc_attrs(&doc, &mut scope);
+            quote!(#doc pub mod #child;)
+        })
+        .collect();
+    // The items name what they use by placeholders, written once the imports are settled.
+    let mut items = TokenStream::new();
+    items.extend(emit_types(index, module, &mut scope)?);
+    let items = scope.resolve(items);
+    tokens.extend([scope.use_items()]);
+    tokens.extend(children);
+    tokens.extend(reexports);
+    tokens.extend([items]);
+    Ok((tokens, scope.into_docs()))
 }
 
 /// The types of a module, each with its impls (and a resource with its methods).
@@ -262,13 +369,51 @@ fn root_names(ir: &Ir) -> Vec<String> {
     names
 }
 
-/// Formats a file's tokens and adds the header.
-fn format_file(ir: &Ir, file: &str, tokens: TokenStream) -> Result<String> {
+/// Formats a file's tokens, writes its documentation in and adds the header.
+fn format_file(api_version: &str, file: &str, tokens: TokenStream, docs: &DocTable) -> Result<String> {
     let syntax: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::file(file, format!("internal error: generated code does not parse: {e}")))?;
-    let body = layout::print(syntax);
+    let body = docs
+        .splice(&layout::print(syntax))
+        .ok_or_else(|| Error::file(file, "internal error: a doc comment placeholder that is not the file's"))?;
     Ok(format!(
-        "// {GENERATED_MARKER} from the Stripe OpenAPI document (API version {}).\n// Do not edit: edit the generator or `spec/` and run `{COMMAND}`.\n\n{body}",
-        ir.api_version
+        "// {GENERATED_MARKER} from the Stripe OpenAPI document (API version {api_version}).\n// Do not edit: edit the generator or `spec/` and run `{COMMAND}`.\n\n{body}"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{emit_on, CrateOptions};
+    use crate::lower::{lower, Policy};
+
+    /// The files do not depend on how many threads make them: every feature spec
+    /// emits the same bytes on one thread as on three.
+    #[test]
+    fn files_do_not_depend_on_threads() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/specs");
+        let mut specs: Vec<_> = std::fs::read_dir(&dir)
+            .expect("tests/specs")
+            .map(|entry| entry.expect("tests/specs entry").path())
+            .filter(|path| {
+                path.extension().is_some_and(|e| e == "yaml") && !path.to_string_lossy().contains(".refine.")
+            })
+            .collect();
+        specs.sort();
+        assert!(specs.len() >= 10, "feature specs in {}", dir.display());
+        for spec in specs {
+            let text = std::fs::read_to_string(&spec).expect("readable spec");
+            let doc: openapiv3::OpenAPI = serde_yaml::from_str(&text).expect("a valid feature spec");
+            let ir = lower(&doc, &Policy::select(&["*"])).expect("lowers");
+            let options = CrateOptions {
+                name: "feature".into(),
+                version: "0.0.0".into(),
+                runtime_path: "../runtime".into(),
+                standalone: false,
+            };
+            let (one, _) = emit_on(&ir, &options, 1).expect("emits on one thread");
+            let (three, _) = emit_on(&ir, &options, 3).expect("emits on three threads");
+            assert!(one.len() > 3, "{}: only {} files", spec.display(), one.len());
+            assert_eq!(one, three, "{}", spec.display());
+        }
+    }
 }

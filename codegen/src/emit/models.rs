@@ -12,7 +12,7 @@ use crate::ir::{Field, Ir, Struct, TypeDef};
 /// A struct, its `OBJECT_NAME` constant and its `Object` impl.
 pub fn emit_struct(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -> Result<TypeItems> {
     let name = ident(&def.name)?;
-    let docs = doc_attrs(&def.docs);
+    let docs = doc_attrs(&def.docs, scope);
     let mut fields = Vec::with_capacity(s.fields.len());
     for field in &s.fields {
         fields.push(field_decl(ir, def, field, &field_docs(field), None, scope)?);
@@ -32,7 +32,7 @@ pub fn emit_struct(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -> Res
         ..TypeItems::default()
     };
     if let Some(object) = &s.object_name {
-        let doc = member_doc_attrs(&format!("The value of `object` in every `{}` sent by the API.", def.name));
+        let doc = member_doc_attrs(&format!("The value of `object` in every `{}` sent by the API.", def.name), scope);
         items.inherent.push(quote! {
             #doc
             pub const OBJECT_NAME: &'static str = #object;

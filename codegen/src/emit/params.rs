@@ -26,7 +26,7 @@ pub fn emit_params(
     scope: &mut Scope,
 ) -> Result<TypeItems> {
     let name = ident(&def.name)?;
-    let docs = doc_attrs(&def.docs);
+    let docs = doc_attrs(&def.docs, scope);
     let mut fields = Vec::with_capacity(s.fields.len());
     let mut new_args = Vec::new();
     let mut new_inits = Vec::new();
@@ -52,7 +52,7 @@ pub fn emit_params(
             return Err(Error::at(def.source.as_str(), "internal error: an optional param without a setter name"));
         };
         let setter = ident(setter)?;
-        let doc = member_doc_attrs(&docs);
+        let doc = member_doc_attrs(&docs, scope);
         setters.push(quote! {
             #doc
             pub fn #setter(mut self, #field_ident: #arg_ty) -> Self {
@@ -62,10 +62,8 @@ pub fn emit_params(
         });
         if let Some(clear) = &field.clear_setter {
             let clear = ident(clear)?;
-            let doc = member_doc_attrs(&format!(
-                "Clears `{}`: sends it with an empty value, which unsets it.",
-                field.wire_name
-            ));
+            let doc = format!("Clears `{}`: sends it with an empty value, which unsets it.", field.wire_name);
+            let doc = member_doc_attrs(&doc, scope);
             let clearable = scope.name("stripe_runtime::Clearable");
             setters.push(quote! {
                 #doc
@@ -78,7 +76,7 @@ pub fn emit_params(
     }
     let serialize = scope.name("serde::Serialize");
     let default = new_args.is_empty().then(|| quote!(Default,));
-    let mut inherent = vec![constructor(s, &new_args, &new_inits)];
+    let mut inherent = vec![constructor(s, &new_args, &new_inits, scope)];
     inherent.extend(setters);
     Ok(TypeItems {
         def: quote! {
@@ -94,7 +92,7 @@ pub fn emit_params(
 }
 
 /// `new`: the required fields are its arguments.
-fn constructor(s: &Struct, new_args: &[TokenStream], new_inits: &[TokenStream]) -> TokenStream {
+fn constructor(s: &Struct, new_args: &[TokenStream], new_inits: &[TokenStream], scope: &mut Scope) -> TokenStream {
     if new_args.is_empty() {
         return quote! {
             /// Params with nothing set: every field is optional.
@@ -105,7 +103,8 @@ fn constructor(s: &Struct, new_args: &[TokenStream], new_inits: &[TokenStream]) 
     }
     let allow = (new_args.len() > CLIPPY_MAX_ARGS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let required: Vec<String> = s.fields.iter().filter(|f| f.required).map(|f| format!("`{}`", f.wire_name)).collect();
-    let doc = member_doc_attrs(&format!("Params with the required {} set and nothing else.", required.join(", ")));
+    let doc =
+        member_doc_attrs(&format!("Params with the required {} set and nothing else.", required.join(", ")), scope);
     quote! {
         #doc
         #allow

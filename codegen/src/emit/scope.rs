@@ -1,37 +1,60 @@
 //! The names of one file: which items from elsewhere (other modules of the crate,
 //! the runtime, serde, std) it imports with `use`, and how its code names them.
 //!
-//! A file is emitted twice. The first time, every item from elsewhere is asked for
-//! by its full path (`stripe_runtime::Request`, `crate::shared::Address`) and written
-//! so; then [`Scope::settle`] decides the imports: an item is imported and named by
-//! its last segment unless that name is also a type of the module, or the last
-//! segment of another item asked for. Such items keep their full path wherever they
-//! are used, so the outcome depends only on the set of items asked for: the runtime's
-//! `Request` is `stripe_runtime::Request` in the module of `Event`, which has a
-//! `Request` of its own, and `Request` everywhere else. The second time, items are
-//! written as settled, and [`Scope::use_items`] lists the imports.
+//! A file is emitted once. Every item from elsewhere is asked for by its full path
+//! (`stripe_runtime::Request`, `crate::shared::Address`) and written as a placeholder
+//! (an identifier and the item's number, see [`Scope::name`]); then [`Scope::settle`]
+//! decides the imports: an item is imported and named by its last segment unless
+//! that name is also a type of the module, or the last segment of another item asked
+//! for. Such items keep their full path wherever they are used, so the outcome
+//! depends only on the set of items asked for: the runtime's `Request` is
+//! `stripe_runtime::Request` in the module of `Event`, which has a `Request` of its
+//! own, and `Request` everywhere else. [`Scope::resolve`] then writes each
+//! placeholder as settled, and [`Scope::use_items`] lists the imports.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 
-/// The imports of one file, asked for while emitting it and settled in between.
+use super::doc_attrs::DocTable;
+
+/// The identifier that starts a placeholder; the number of the item it stands for
+/// follows it, as a literal. Generated names never start with an underscore.
+const PLACEHOLDER: &str = "__stripe_codegen_item";
+
+/// The imports of one file, asked for while emitting it and settled in between,
+/// and the file's documentation (see [`DocTable`]).
 pub struct Scope {
     /// The module's path from the crate root.
     module: Vec<String>,
     /// Names the module defines itself: its types, child modules and re-exports.
     local: BTreeSet<String>,
-    /// Full paths asked for, `::`-separated.
-    asked: BTreeSet<String>,
+    /// Full paths asked for, `::`-separated, in the order first asked: a
+    /// placeholder's number is its path's index.
+    asked: Vec<String>,
+    /// The index of each path in `asked`.
+    numbers: HashMap<String, usize>,
     /// The full paths imported, once settled.
     imported: Option<BTreeSet<String>>,
+    /// The identifier of placeholders.
+    placeholder: Ident,
+    /// The file's documentation.
+    docs: DocTable,
 }
 
 impl Scope {
     /// The scope of `module`, which defines the names `local`.
     pub fn new(module: &[String], local: BTreeSet<String>) -> Self {
-        Scope { module: module.to_vec(), local, asked: BTreeSet::new(), imported: None }
+        Scope {
+            module: module.to_vec(),
+            local,
+            asked: Vec::new(),
+            numbers: HashMap::new(),
+            imported: None,
+            placeholder: Ident::new(PLACEHOLDER, Span::call_site()),
+            docs: DocTable::default(),
+        }
     }
 
     /// The module's path from the crate root.
@@ -39,23 +62,47 @@ impl Scope {
         &self.module
     }
 
-    /// How the file names the item at `path` (`stripe_runtime::Request`): its last
-    /// segment if it is imported, else its full path.
-    pub fn name(&mut self, path: &str) -> TokenStream {
-        let imported = self.imported.as_ref().is_some_and(|imported| imported.contains(path));
-        if self.imported.is_none() {
-            self.asked.insert(path.to_string());
-        }
-        if imported {
-            let last = path.rsplit("::").next().unwrap_or(path);
-            let last = Ident::new(last, Span::call_site());
-            return quote!(#last);
-        }
-        let segments = path.split("::").map(|s| Ident::new(s, Span::call_site()));
-        quote!(#(#segments)::*)
+    /// The file's documentation, which its doc attributes stand for.
+    pub fn docs(&mut self) -> &mut DocTable {
+        &mut self.docs
     }
 
-    /// Decides the imports from what the first emission asked for.
+    /// The file's documentation, for printing the file.
+    pub fn into_docs(self) -> DocTable {
+        self.docs
+    }
+
+    /// How the file names the item at `path` (`stripe_runtime::Request`): until
+    /// the scope is settled, a placeholder for [`Scope::resolve`] to replace; then
+    /// its last segment if it is imported, else its full path.
+    pub fn name(&mut self, path: &str) -> TokenStream {
+        if let Some(imported) = &self.imported {
+            return spelling(path, imported.contains(path));
+        }
+        let number = Literal::usize_unsuffixed(self.number(path));
+        TokenStream::from_iter([TokenTree::Ident(self.placeholder.clone()), TokenTree::Literal(number)])
+    }
+
+    /// [`Scope::name`] as text, for spelling types.
+    pub fn name_text(&mut self, path: &str) -> String {
+        if self.imported.is_some() {
+            return self.name(path).to_string();
+        }
+        format!("{PLACEHOLDER} {}", self.number(path))
+    }
+
+    /// The number of `path` among the paths asked for.
+    fn number(&mut self, path: &str) -> usize {
+        if let Some(&number) = self.numbers.get(path) {
+            return number;
+        }
+        let number = self.asked.len();
+        self.asked.push(path.to_string());
+        self.numbers.insert(path.to_string(), number);
+        number
+    }
+
+    /// Decides the imports from what the emission asked for.
     pub fn settle(&mut self) {
         let mut by_name: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
         for path in &self.asked {
@@ -67,6 +114,18 @@ impl Scope {
             .map(|(_, paths)| paths[0].clone())
             .collect();
         self.imported = Some(imported);
+    }
+
+    /// `tokens` with every placeholder written as settled (settling first if the
+    /// scope is not yet).
+    pub fn resolve(&mut self, tokens: TokenStream) -> TokenStream {
+        if self.imported.is_none() {
+            self.settle();
+        }
+        let imported = self.imported.as_ref().expect("settled above");
+        let spellings: Vec<TokenStream> =
+            self.asked.iter().map(|path| spelling(path, imported.contains(path))).collect();
+        replace(tokens, &self.placeholder, &spellings)
     }
 
     /// The `use` items of the file, one per module imported from (`use
@@ -91,6 +150,55 @@ impl Scope {
         });
         quote!(#(#items)*)
     }
+}
+
+/// How a file writes the item at `path`: by its last segment if it is imported,
+/// else by its full path.
+fn spelling(path: &str, imported: bool) -> TokenStream {
+    if imported {
+        let last = path.rsplit("::").next().unwrap_or(path);
+        return TokenStream::from(TokenTree::Ident(Ident::new(last, Span::call_site())));
+    }
+    let mut tokens = Vec::new();
+    for (i, segment) in path.split("::").enumerate() {
+        if i > 0 {
+            tokens.push(TokenTree::Punct(Punct::new(':', Spacing::Joint)));
+            tokens.push(TokenTree::Punct(Punct::new(':', Spacing::Alone)));
+        }
+        tokens.push(TokenTree::Ident(Ident::new(segment, Span::call_site())));
+    }
+    tokens.into_iter().collect()
+}
+
+/// `tokens` with each placeholder (the `placeholder` identifier and a number) replaced
+/// by the spelling of that number, in groups too.
+fn replace(tokens: TokenStream, placeholder: &Ident, spellings: &[TokenStream]) -> TokenStream {
+    let mut out: Vec<TokenTree> = Vec::new();
+    let mut trees = tokens.into_iter();
+    while let Some(tree) = trees.next() {
+        match tree {
+            TokenTree::Group(group) => {
+                let stream = replace(group.stream(), placeholder, spellings);
+                out.push(TokenTree::Group(Group::new(group.delimiter(), stream)));
+            }
+            TokenTree::Ident(ident) if ident == *placeholder => {
+                let number = trees.next();
+                let spelling = match &number {
+                    Some(TokenTree::Literal(number)) => {
+                        number.to_string().parse::<usize>().ok().and_then(|n| spellings.get(n))
+                    }
+                    _ => None,
+                };
+                match spelling {
+                    Some(spelling) => out.extend(spelling.clone()),
+                    // Not a placeholder this scope made: left for the parser to refuse.
+                    None => out.extend(std::iter::once(TokenTree::Ident(ident)).chain(number)),
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// Where imports from the crate `root` go in a file: `std` (0), other crates (1),

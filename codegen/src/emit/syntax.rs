@@ -12,12 +12,23 @@ use crate::error::{Error, Result};
 use crate::ir::{Field, Ir, TypeDef, TypeId, TypeRef};
 use crate::rust_type;
 
-/// An identifier from a name the sanitiser made (or the config supplied).
+/// The words `syn` does not take as identifiers (its `accept_as_ident`, syn 2):
+/// `_`, and the strict, reserved and weak keywords it refuses.
+const NOT_IDENTIFIERS: &[&str] = &[
+    "_", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "if", "impl", "in", "let", "loop", "macro", "match",
+    "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "Self", "self", "static", "struct", "super",
+    "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// An identifier from a name the sanitiser made (or the config supplied): ASCII
+/// letters, digits and `_`, not starting with a digit, and not a word `syn` refuses
+/// as an identifier ([`NOT_IDENTIFIERS`]; what `syn::parse_str::<Ident>` accepts, checked
+/// without tokenizing).
 pub fn ident(name: &str) -> Result<Ident> {
     let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && name != "_"
-        && syn::parse_str::<Ident>(name).is_ok();
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !NOT_IDENTIFIERS.contains(&name);
     if valid {
         Ok(Ident::new(name, Span::call_site()))
     } else {
@@ -51,7 +62,7 @@ pub fn spelled(spell: impl FnOnce(&mut dyn FnMut(&str) -> String) -> String, sco
         }
         match path.strip_prefix(&module) {
             Some(name) if !name.contains("::") => name.to_string(),
-            _ => scope.name(path).to_string(),
+            _ => scope.name_text(path),
         }
     });
     if let Some(e) = invalid {
@@ -76,7 +87,7 @@ pub fn field_decl(
     let wire = &field.wire_name;
     let rename = (field.rust_name != field.wire_name).then(|| quote!(rename = #wire));
     let serde = serde_attr(rename.into_iter().chain(serde));
-    let docs = member_doc_attrs(docs);
+    let docs = member_doc_attrs(docs, scope);
     Ok(quote! {
         #docs
         #serde
@@ -88,4 +99,23 @@ pub fn field_decl(
 pub fn serde_attr(args: impl IntoIterator<Item = TokenStream>) -> Option<TokenStream> {
     let args: Vec<TokenStream> = args.into_iter().collect();
     (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ident, NOT_IDENTIFIERS};
+
+    #[test]
+    fn identifiers_are_what_syn_accepts() {
+        let mut names: Vec<&str> = NOT_IDENTIFIERS.to_vec();
+        names.extend([
+            "a", "A1", "_a", "a_", "gen", "union", "raw", "r#a", "1a", "", "a-b", "é", "Self_", "self_", "__",
+        ]);
+        for name in names {
+            let by_syn = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && syn::parse_str::<proc_macro2::Ident>(name).is_ok();
+            assert_eq!(ident(name).is_ok(), by_syn, "{name}");
+        }
+    }
 }

@@ -15,7 +15,7 @@ use crate::rust_type;
 /// A union and its impls.
 pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, scope: &mut Scope) -> Result<TypeItems> {
     let name = ident(&def.name)?;
-    let docs = doc_attrs(&def.docs);
+    let docs = doc_attrs(&def.docs, scope);
     let catch_all = format_ident!("{}", CATCH_ALL_VARIANT);
     let mut variants = Vec::new();
     let mut arms = Vec::new();
@@ -25,10 +25,11 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, scope: &mut Scope) -> Resul
     for variant in &u.variants {
         let v = ident(&variant.rust_name)?;
         let ty = spelled(|name| rust_type::variant_type(ir, variant, name), scope)?;
-        let doc = member_doc_attrs(&match &variant.object {
+        let doc = match &variant.object {
             Some(object) => format!("An object with `object: \"{object}\"`."),
             None => format!("A `{}`.", variant.rust_name),
-        });
+        };
+        let doc = member_doc_attrs(&doc, scope);
         variants.push(quote!(#doc #v(#ty),));
         if let Some(object) = &variant.object {
             arms.push(quote! {

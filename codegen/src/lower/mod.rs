@@ -120,6 +120,7 @@ pub fn lower_with(doc: &OpenAPI, policy: &Policy, whole: &Whole) -> Result<Ir> {
         depth: 0,
         modules: HashMap::new(),
         queue: VecDeque::new(),
+        names: NameCache::default(),
     };
     for name in &root_names {
         lowerer.component(name, None)?;
@@ -252,6 +253,40 @@ struct Lowerer<'a> {
     /// Type names taken in each module.
     modules: HashMap<Vec<String>, Namespace>,
     queue: VecDeque<PendingStruct<'a>>,
+    /// Field and variant names already made.
+    names: NameCache,
+}
+
+/// The field and variant names made so far, by raw name: the same property names
+/// and enum values occur in many schemas (18,180 enum values, 2,801 of them
+/// different, in the whole 2024-04-10 document), and [`crate::names`] makes the
+/// same name from the same raw name every time.
+#[derive(Default)]
+struct NameCache {
+    fields: HashMap<String, String>,
+    variants: HashMap<String, String>,
+}
+
+impl NameCache {
+    /// [`crate::names::field_name`] of `raw`.
+    fn field(&mut self, raw: &str) -> String {
+        cached(&mut self.fields, raw, crate::names::field_name)
+    }
+
+    /// [`crate::names::variant_name`] of `raw`.
+    fn variant(&mut self, raw: &str) -> String {
+        cached(&mut self.variants, raw, crate::names::variant_name)
+    }
+}
+
+/// `make(raw)`, from `cache` if it was made before.
+fn cached(cache: &mut HashMap<String, String>, raw: &str, make: fn(&str) -> String) -> String {
+    if let Some(name) = cache.get(raw) {
+        return name.clone();
+    }
+    let name = make(raw);
+    cache.insert(raw.to_string(), name.clone());
+    name
 }
 
 impl<'a> Lowerer<'a> {

@@ -1,5 +1,7 @@
 //! Lowering of one schema: primitives, enums, objects, lists, unions, expandables.
 
+use std::collections::HashSet;
+
 use openapiv3::{AdditionalProperties, ObjectType, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
 use super::{ref_target, resource_id, Ctx, Hint, Lowerer, Node, PendingStruct, Place, Prop};
@@ -7,7 +9,7 @@ use crate::config::pattern_matches;
 use crate::docs::to_rustdoc;
 use crate::error::{pointer_push, Error, Result};
 use crate::ir::{Enum, Field, Struct, TypeKind, TypeRef, Union, UnionVariant, Usage, Variant};
-use crate::names::{field_name, setter_names, variant_name, Namespace, SetterField};
+use crate::names::{setter_names, Namespace, SetterField};
 
 /// Whether a component schema becomes a named type of its own (otherwise it is an
 /// alias of a primitive, a map, a list or another schema, lowered where used).
@@ -277,9 +279,11 @@ impl<'a> Lowerer<'a> {
     pub(super) fn string_enum(&mut self, values: Vec<&String>, place: Place<'_, 'a>, docs: String) -> Result<TypeRef> {
         let mut names = crate::names::variants();
         let mut variants: Vec<Variant> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for value in values {
-            if variants.iter().all(|v| &v.wire != value) {
-                variants.push(Variant { wire: value.clone(), rust_name: names.claim(variant_name(value)) });
+            if seen.insert(value) {
+                let rust_name = names.claim(self.names.variant(value));
+                variants.push(Variant { wire: value.clone(), rust_name });
             }
         }
         let (id, _) = self.new_type(place, docs, TypeKind::Enum(Enum { variants }))?;
@@ -329,7 +333,7 @@ impl<'a> Lowerer<'a> {
             let docs = to_rustdoc(description);
             fields.push(Field {
                 wire_name: prop.to_string(),
-                rust_name: names.claim(field_name(prop)),
+                rust_name: names.claim(self.names.field(prop)),
                 ty,
                 required,
                 nullable,
