@@ -4,8 +4,10 @@
 //! - [`TestServer`]: a scripted HTTP/1.1 server on loopback (hyper) that records every
 //!   request exactly as it arrived and answers with the next reply of its script;
 //! - [`proxy::TestProxy`]: an HTTP `CONNECT` proxy on loopback that records the
-//!   `CONNECT` requests it gets.
+//!   `CONNECT` requests it gets;
+//! - [`json::missing_paths`]: the keys a decode-and-encode round trip lost.
 
+pub mod json;
 pub mod proxy;
 
 use std::collections::VecDeque;

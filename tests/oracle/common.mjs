@@ -1,10 +1,11 @@
-// Shared by the oracles in this directory (oracle.mjs, webhook.mjs): argument
+// Shared by the oracles in this directory (oracle.mjs, webhook.mjs, upload.mjs,
+// operations.mjs): reading cases, argument
 // parsing, the pinned stripe-node check and import, and writing or checking
 // the recording. Each script passes its own label and file names, so its
 // messages stay its own.
 
 import {readFileSync, writeFileSync, existsSync} from 'node:fs';
-import {dirname, join} from 'node:path';
+import {basename, dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {createRequire} from 'node:module';
 
@@ -16,6 +17,21 @@ export const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** True for a plain object: not null and not an array. */
 export const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The JSON array a cases file holds; exits through `fail` when the file cannot be
+ * read or parsed, or holds something else.
+ */
+export function readCaseArray(path, fail) {
+  let cases;
+  try {
+    cases = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    fail(`cannot read ${path}: ${e.message}`);
+  }
+  if (!Array.isArray(cases)) fail(`${basename(path)} must hold a JSON array`);
+  return cases;
+}
 
 /**
  * Checks what every case of a cases file has, whatever the oracle: an object with

@@ -8,9 +8,8 @@
 //
 // Install the pinned SDK first: npm ci --prefix tests/oracle
 
-import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {HERE, REQUIRED_VERSION, checkCaseHeader, checkSortedKeys, startOracle} from './common.mjs';
+import {HERE, REQUIRED_VERSION, checkCaseHeader, checkSortedKeys, readCaseArray, startOracle} from './common.mjs';
 
 const GENERATED_BY = `node tests/oracle/oracle.mjs (stripe-node ${REQUIRED_VERSION}); do not edit`;
 const API_ORIGIN = 'https://api.stripe.com';
@@ -24,13 +23,7 @@ const {Stripe, fail, writeOrCheck} = await startOracle({label: 'oracle', script:
 // ------------------------------------------------------------ case loading
 
 function loadCases() {
-  let cases;
-  try {
-    cases = JSON.parse(readFileSync(CASES_PATH, 'utf8'));
-  } catch (e) {
-    fail(`cannot read ${CASES_PATH}: ${e.message}`);
-  }
-  if (!Array.isArray(cases)) fail('cases.json must hold a JSON array');
+  const cases = readCaseArray(CASES_PATH, fail);
   const errors = [];
   const seen = new Set();
   cases.forEach((c, i) => {

@@ -18,9 +18,8 @@
 // records that origin and opens the connection to the loopback server instead.
 
 import {createServer} from 'node:http';
-import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {HERE, REQUIRED_VERSION, checkCaseHeader, checkSortedKeys, isObject, startOracle} from './common.mjs';
+import {HERE, REQUIRED_VERSION, checkCaseHeader, checkSortedKeys, isObject, readCaseArray, startOracle} from './common.mjs';
 
 const GENERATED_BY = `node tests/oracle/upload.mjs (stripe-node ${REQUIRED_VERSION}); do not edit`;
 const RESPONSE_BODY = '{"id":"file_oracle","object":"file"}';
@@ -44,13 +43,7 @@ const {Stripe, fail, writeOrCheck} = await startOracle({
 const FILE_KEYS = ['name', 'type', 'data', 'data_hex'];
 
 function loadCases() {
-  let cases;
-  try {
-    cases = JSON.parse(readFileSync(CASES_PATH, 'utf8'));
-  } catch (e) {
-    fail(`cannot read ${CASES_PATH}: ${e.message}`);
-  }
-  if (!Array.isArray(cases)) fail('upload_cases.json must hold a JSON array');
+  const cases = readCaseArray(CASES_PATH, fail);
   const errors = [];
   const seen = new Set();
   cases.forEach((c, i) => {

@@ -19,6 +19,7 @@ use stripe_api::identity::verification_session as vs;
 use stripe_api::identity::{VerificationReport, VerificationSession};
 use stripe_api::shared::Address;
 use stripe_api::Expandable;
+use stripe_test_support::json::missing_paths;
 
 const V2022: &str = "2022-11-15";
 const V2023: &str = "2023-08-16";
@@ -84,35 +85,6 @@ fn report(dir: &str) -> VerificationReport {
 /// Keys of a JSON object, top level only.
 fn keys(value: &Value) -> BTreeSet<String> {
     value.as_object().expect("a JSON object").keys().cloned().collect()
-}
-
-/// Dotted paths (`document.address.zip`) of every key in `original`, at any depth,
-/// that is missing at the same place in `reencoded`.
-fn missing_paths(original: &Value, reencoded: &Value) -> BTreeSet<String> {
-    fn walk(prefix: &str, original: &Value, reencoded: &Value, out: &mut BTreeSet<String>) {
-        match (original, reencoded) {
-            (Value::Object(a), Value::Object(b)) => {
-                for (key, value) in a {
-                    let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
-                    match b.get(key) {
-                        Some(other) => walk(&path, value, other, out),
-                        None => {
-                            out.insert(path);
-                        }
-                    }
-                }
-            }
-            (Value::Array(a), Value::Array(b)) => {
-                for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                    walk(&format!("{prefix}[{i}]"), x, y, out);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = BTreeSet::new();
-    walk("", original, reencoded, &mut out);
-    out
 }
 
 /// Dotted paths of every key added by re-encoding, with the value it was given.

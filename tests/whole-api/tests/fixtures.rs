@@ -17,11 +17,11 @@
 //! have no variant of their own; the `event` fixture is decoded as `Event` (the
 //! mapping is what an event is about).
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use stripe_api::event::{Event, EventObject};
+use stripe_test_support::json::missing_paths;
 
 fn shared_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/stripe-openapi").join(stripe_api::API_VERSION)
@@ -35,29 +35,6 @@ fn schemas() -> serde_json::Map<String, Value> {
         Err(_) => serde_yaml::from_slice(&std::fs::read(dir.join("spec3.yaml")).unwrap()).unwrap(),
     };
     doc["components"]["schemas"].as_object().unwrap().clone()
-}
-
-/// Dotted paths of the keys of `original` that `reencoded` lacks (`a.b[0].c`).
-fn missing_keys(prefix: &str, original: &Value, reencoded: &Value, out: &mut BTreeSet<String>) {
-    match (original, reencoded) {
-        (Value::Object(a), Value::Object(b)) => {
-            for (key, value) in a {
-                let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
-                match b.get(key) {
-                    Some(other) => missing_keys(&path, value, other, out),
-                    None => {
-                        out.insert(path);
-                    }
-                }
-            }
-        }
-        (Value::Array(a), Value::Array(b)) => {
-            for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                missing_keys(&format!("{prefix}[{i}]"), x, y, out);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// The schemas a schema stands for: itself, through `$ref`s and every branch of
@@ -162,8 +139,7 @@ fn check(
         }
         reencoded
     };
-    let mut missing = BTreeSet::new();
-    missing_keys("", original, &reencoded, &mut missing);
+    let missing = missing_paths(original, &reencoded);
     let known: Vec<&String> = missing.iter().filter(|path| defines(schemas, &schemas[id], path)).collect();
     (!known.is_empty()).then(|| format!("{id}: keys the document defines are lost when re-encoded: {known:?}"))
 }
