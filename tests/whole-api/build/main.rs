@@ -71,6 +71,7 @@ fn read_fixtures(path: &Path) -> serde_json::Map<String, Value> {
     }
 }
 
+/// Appends the `Case` of `op`: its request, sample path, params location, server and answer.
 fn write_case(out: &mut String, ir: &Ir, op: &Operation, fixtures: &serde_json::Map<String, Value>) {
     let call = calls::call(ir, op);
     let answer = answers::answer(ir, &op.response, fixtures, &op.path);
