@@ -48,6 +48,17 @@
 //! ([`ClientBuilder::proxy`]) or from `HTTPS_PROXY` and `NO_PROXY`
 //! ([`ClientBuilder::proxy_from_env`]; the environment is not read otherwise).
 //!
+//! # In production
+//!
+//! [`Request::send_with_response`] returns the value with the response's metadata
+//! ([`Response`]: status, request id, headers, idempotency key, account, attempts).
+//! [`Request::raw`] reaches any endpoint, answered as JSON. Requests carry
+//! Stripe's telemetry headers (see [`ClientBuilder::telemetry`]) and are traced
+//! with [`tracing`](https://docs.rs/tracing) (a span per request, an event per
+//! retry; no secrets). The client sends through a [`Transport`]: hyper's by
+//! default, or another one ([`ClientBuilder::transport`]), such as
+//! [`mock::MockTransport`] for tests of code that calls Stripe.
+//!
 //! # Params
 //!
 //! The [`form`] encoder turns params structs into Stripe's
@@ -80,6 +91,7 @@ mod client;
 mod expandable;
 pub mod form;
 mod list;
+pub mod mock;
 pub mod multipart;
 mod params;
 mod tagged;
@@ -88,9 +100,17 @@ pub mod webhook;
 mod wire_enum;
 
 pub use client::{
-    path_segment, ApiErrorBody, ApiSpec, AppInfo, Client, ClientBuilder, Error, Method, Paginator, ParamsIn, Request,
-    RequestOptions,
+    path_segment, ApiErrorBody, ApiSpec, AppInfo, Client, ClientBuilder, Error, HttpRequest, HttpResponse, Method,
+    Paginator, ParamsIn, Request, RequestOptions, Response, Transport, TransportError, TransportFuture,
 };
+
+/// The HTTP types of [`Transport`]s and [`Response`]s (from the `http` crate, through
+/// hyper).
+pub mod http {
+    pub use hyper::body::Bytes;
+    pub use hyper::header::{HeaderMap, HeaderName, HeaderValue};
+    pub use hyper::Uri;
+}
 pub use expandable::{Expandable, Object};
 pub use list::List;
 pub use multipart::FileUpload;

@@ -344,7 +344,8 @@ fn emit_types(index: &Index<'_>, module: &Module, scope: &mut Scope) -> Result<V
     Ok(items)
 }
 
-/// The names `lib.rs` defines or re-exports itself (`Client`, `Error`, `API_VERSION`),
+/// The names `lib.rs` defines or re-exports itself (`Client`, `Error`, `API_VERSION`,
+/// `raw_request`),
 /// which a top-level resource's re-export must not take.
 fn root_names(ir: &Ir) -> Vec<String> {
     fn use_names(tree: &syn::UseTree, out: &mut Vec<String>) {
@@ -363,6 +364,7 @@ fn root_names(ir: &Ir) -> Vec<String> {
             syn::Item::Use(u) => use_names(&u.tree, &mut names),
             syn::Item::Const(c) => names.push(c.ident.to_string()),
             syn::Item::Static(s) => names.push(s.ident.to_string()),
+            syn::Item::Fn(f) => names.push(f.sig.ident.to_string()),
             _ => {}
         }
     }

@@ -8,7 +8,10 @@ mod pagination;
 mod path;
 mod proxy;
 mod request;
+mod response;
 mod retry;
+mod send;
+mod telemetry;
 mod transport;
 
 use std::borrow::Cow;
@@ -20,6 +23,8 @@ pub use error::{ApiErrorBody, Error};
 pub use pagination::Paginator;
 pub use path::path_segment;
 pub use request::{Method, ParamsIn, Request, RequestOptions};
+pub use response::Response;
+pub use transport::{HttpRequest, HttpResponse, Transport, TransportError, TransportFuture};
 
 /// What a generated crate tells the runtime about itself.
 ///
@@ -65,9 +70,11 @@ pub struct Client {
 }
 
 struct Inner {
-    http: transport::Transport,
+    transport: Arc<dyn Transport>,
     /// As built; `base_url` without a trailing `/`.
     settings: Settings,
+    /// The request metrics waiting to be sent as telemetry.
+    metrics: telemetry::Metrics,
 }
 
 /// What a [`ClientBuilder`] collects and a [`Client`] keeps.
@@ -84,8 +91,22 @@ struct Settings {
     retry_base_delay: Duration,
     stripe_account: Option<String>,
     app_info: Option<AppInfo>,
+    /// Whether to send `X-Stripe-Client-Telemetry`.
+    telemetry: bool,
     /// Resolved by `build`: `Direct` or `Url`.
     proxy: proxy::ProxySetting,
+    /// A transport instead of hyper's.
+    transport: Option<CustomTransport>,
+}
+
+/// A [`Transport`] given to [`ClientBuilder::transport`], in `Debug` output by name only.
+#[derive(Clone)]
+struct CustomTransport(Arc<dyn Transport>);
+
+impl fmt::Debug for CustomTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CustomTransport")
+    }
 }
 
 impl Client {
@@ -119,7 +140,9 @@ impl Client {
                 retry_base_delay: retry::INITIAL_DELAY,
                 stripe_account: None,
                 app_info: None,
+                telemetry: true,
                 proxy: proxy::ProxySetting::Direct,
+                transport: None,
             },
         }
     }
@@ -225,6 +248,34 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether to send request telemetry, as Stripe's SDKs do by default: each
+    /// request carries the request id and duration of an earlier one in
+    /// `X-Stripe-Client-Telemetry` (`{"last_request_metrics":{"request_id":"req_...",
+    /// "request_duration_ms":42}}`), which Stripe uses to measure its latency as
+    /// clients see it. Default on; `false` stops it (nothing is recorded either).
+    ///
+    /// Every request also says who is calling in `X-Stripe-Client-User-Agent`: JSON
+    /// with these bindings' version, the language (`rust`) and its version, the
+    /// publisher, the HTTP library, the generated crate and the
+    /// [`AppInfo`], if any. It describes this build only, not the machine, and is
+    /// sent either way (stripe-node too keeps sending it).
+    pub fn telemetry(mut self, enabled: bool) -> Self {
+        self.settings.telemetry = enabled;
+        self
+    }
+
+    /// Sends every attempt of every request through `transport` instead of hyper's
+    /// pooled client: the in-memory [`MockTransport`](crate::mock::MockTransport)
+    /// in tests, or a transport of your own (another HTTP stack, a recorder).
+    ///
+    /// The client still does everything else (URL, headers, body, timeouts,
+    /// retries, telemetry, tracing, decoding). The [proxy](ClientBuilder::proxy)
+    /// settings are for hyper's transport and are not used with another one.
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.settings.transport = Some(CustomTransport(Arc::new(transport)));
+        self
+    }
+
     /// Sends every request through the HTTP proxy at `url`
     /// (`http://proxy.example:3128`, `http://user:password@proxy.example:3128`).
     ///
@@ -308,12 +359,12 @@ impl ClientBuilder {
     /// sent in an HTTP header, or if the HTTP client cannot be built.
     pub fn build(self) -> Result<Client, Error> {
         let settings = &self.settings;
-        request::authorization(&settings.secret_key)?;
+        send::authorization(&settings.secret_key)?;
         if let Some(account) = &settings.stripe_account {
-            request::check_header_value("the Stripe-Account", account)?;
+            send::check_header_value("the Stripe-Account", account)?;
         }
         if let Some(app_info) = &settings.app_info {
-            request::check_header_value("the app info", &app_info.to_string())?;
+            send::check_header_value("the app info", &app_info.to_string())?;
         }
         self.build_unchecked()
     }
@@ -334,9 +385,15 @@ impl ClientBuilder {
         let proxy_url = self.settings.proxy.resolve(host).cloned();
         let proxy = proxy_url.as_ref().map(proxy::ProxyUrl::parse).transpose()?;
         self.settings.proxy = proxy_url.map_or(proxy::ProxySetting::Direct, proxy::ProxySetting::Url);
-        let http = transport::Transport::new(proxy)
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client's TLS configuration: {e}")))?;
-        Ok(Client { inner: Arc::new(Inner { http, settings: self.settings }) })
+        let transport: Arc<dyn Transport> = match &self.settings.transport {
+            Some(CustomTransport(transport)) => transport.clone(),
+            None => Arc::new(
+                transport::HyperTransport::new(proxy)
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client's TLS configuration: {e}")))?,
+            ),
+        };
+        let metrics = telemetry::Metrics::default();
+        Ok(Client { inner: Arc::new(Inner { transport, settings: self.settings, metrics }) })
     }
 }
 

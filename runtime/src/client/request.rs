@@ -1,18 +1,14 @@
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use http_body_util::Full;
 use hyper::body::Bytes;
-use hyper::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT,
-};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::error::ErrorEnvelope;
-use super::retry::{self, Outcome};
-use super::{path, transport, ApiSpec, Client, Error, Secret, Settings};
+use super::response::Response;
+use super::send::{self, Target};
+use super::{ApiSpec, Client, Error, Secret};
 use crate::form::{self, FormError};
 use crate::multipart;
 
@@ -37,7 +33,7 @@ impl Method {
         }
     }
 
-    fn to_http(self) -> hyper::Method {
+    pub(super) fn to_http(self) -> hyper::Method {
         match self {
             Method::Get => hyper::Method::GET,
             Method::Post => hyper::Method::POST,
@@ -85,12 +81,13 @@ pub enum ParamsIn {
 #[derive(Clone, Debug, Default)]
 #[must_use]
 pub struct RequestOptions {
-    stripe_account: Option<String>,
-    idempotency_key: Option<String>,
-    api_key: Option<Secret>,
-    timeout: Option<Duration>,
-    max_retries: Option<u32>,
-    headers: Vec<(String, Secret)>,
+    pub(super) stripe_account: Option<String>,
+    pub(super) idempotency_key: Option<String>,
+    pub(super) api_key: Option<Secret>,
+    pub(super) api_version: Option<String>,
+    pub(super) timeout: Option<Duration>,
+    pub(super) max_retries: Option<u32>,
+    pub(super) headers: Vec<(String, Secret)>,
 }
 
 impl RequestOptions {
@@ -116,6 +113,14 @@ impl RequestOptions {
     /// Sends the request with this API key instead of the client's.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(Secret(key.into()));
+        self
+    }
+
+    /// Sends this `Stripe-Version` instead of the API version the generated crate
+    /// follows: for a [raw request](Request::raw) to an endpoint newer than it. The
+    /// response is decoded as the request's type all the same.
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
         self
     }
 
@@ -257,6 +262,37 @@ impl<T> Request<T> {
     /// A copy of this request with other form-encoded params (for the pages of a list).
     pub(super) fn with_params(&self, params: String) -> Request<T> {
         Request { params: Ok(Encoded::Form(params)), ..self.clone() }
+    }
+}
+
+impl Request<serde_json::Value> {
+    /// A request to any endpoint, answered as JSON: stripe-node's `rawRequest`, for
+    /// endpoints outside the generated crate or newer than it (a generated crate
+    /// offers it as `raw_request`, with its [`ApiSpec`]).
+    ///
+    /// `path` is the whole path (`/v1/customers/cus_123`), its ids escaped with
+    /// [`path_segment`](crate::path_segment); `params` (any `Serialize` struct or
+    /// map, such as `serde_json::json!({"limit": 3})`; `json!({})` for none) go in the query string for
+    /// `GET` and `DELETE`, and in the form-encoded body for `POST`. The request is
+    /// sent exactly as a generated method's is: [`send`](Request::send) checks the
+    /// path, adds the same headers and retries the same way; a different
+    /// `Stripe-Version` can be asked for with [`RequestOptions::api_version`].
+    ///
+    /// ```no_run
+    /// # use stripe_runtime::*;
+    /// # static SPEC: ApiSpec = ApiSpec { api_version: "2024-04-10", user_agent: "stripe-api/0.1.0" };
+    /// # async fn run(client: &Client) -> Result<(), Error> {
+    /// let balance = Request::raw(&SPEC, Method::Get, "/v1/balance", &serde_json::json!({})).send(client).await?;
+    /// println!("{}", balance["available"][0]["amount"]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn raw(spec: &'static ApiSpec, method: Method, path: impl Into<String>, params: &impl Serialize) -> Self {
+        let params_in = match method {
+            Method::Post => ParamsIn::Body,
+            Method::Get | Method::Delete => ParamsIn::Query,
+        };
+        Request::new(spec, method, path.into(), params_in, params)
     }
 }
 
@@ -416,225 +452,32 @@ impl<T: DeserializeOwned> Request<T> {
     /// [`Error::Decode`] for a body that is not the expected JSON. Nothing is
     /// sent when one of the first three is returned.
     pub async fn send(self, client: &Client) -> Result<T, Error> {
+        self.execute(client).await?.decode()
+    }
+
+    /// Sends the request as [`send`](Request::send) does, and returns the decoded
+    /// value with the response's metadata: the status, the `Request-Id`, the
+    /// headers, the idempotency key and `Stripe-Account` that were sent, and how
+    /// many attempts were made (stripe-node's `lastResponse`).
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Request::send).
+    pub async fn send_with_response(self, client: &Client) -> Result<Response<T>, Error> {
+        self.execute(client).await?.into_response()
+    }
+
+    /// Sends the request; the response if its status is 2xx.
+    async fn execute<'a>(&'a self, client: &'a Client) -> Result<send::Sent<'a>, Error> {
         let params = self.params.as_ref().map_err(|e| Error::Encode(e.clone()))?;
         let target = Target { method: self.method, server: self.server, path: &self.path };
-        let response = execute(client, self.spec, target, self.params_in, params, &self.options).await?;
-        serde_json::from_slice(&response.body).map_err(|source| response.decode_error(source))
-    }
-}
-
-/// A response with a 2xx status, its body read.
-struct Response<'k> {
-    status: u16,
-    request_id: Option<String>,
-    body: Vec<u8>,
-    /// The key the request was sent with, to blank out of error messages.
-    key: &'k Secret,
-}
-
-impl Response<'_> {
-    fn decode_error(&self, source: serde_json::Error) -> Error {
-        Error::Decode {
-            status: self.status,
-            request_id: self.request_id.clone(),
-            body_snippet: snippet(&self.body, self.key.expose()),
-            source,
-        }
-    }
-}
-
-/// Where a request goes: its method, the operation's server (if any) and its path.
-struct Target<'a> {
-    method: Method,
-    server: Option<&'static str>,
-    path: &'a str,
-}
-
-/// A request body and its `Content-Type`.
-struct Body {
-    content_type: HeaderValue,
-    bytes: Bytes,
-}
-
-/// Sends a request with retries; returns the response if its status is 2xx.
-async fn execute<'c>(
-    client: &'c Client,
-    spec: &ApiSpec,
-    Target { method, server, path }: Target<'_>,
-    params_in: ParamsIn,
-    params: &Encoded,
-    options: &'c RequestOptions,
-) -> Result<Response<'c>, Error> {
-    let settings = &client.inner.settings;
-    path::check_path(path)?;
-    let base_url = settings.server_base_url(server)?;
-    let query = match (params_in, params) {
-        (ParamsIn::Query, Encoded::Form(query)) => query.as_str(),
-        _ => "",
-    };
-    let mut url = String::with_capacity(base_url.len() + path.len() + 1 + query.len());
-    url.push_str(&base_url);
-    url.push_str(path);
-    if !query.is_empty() {
-        url.push('?');
-        url.push_str(query);
-    }
-    let body = match (params_in, params) {
-        (ParamsIn::Query, _) => None,
-        (_, Encoded::Form(form)) => Some(Body {
-            content_type: HeaderValue::from_static("application/x-www-form-urlencoded"),
-            bytes: Bytes::copy_from_slice(form.as_bytes()),
-        }),
-        (_, Encoded::Multipart { boundary, body }) => Some(Body {
-            content_type: HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
-                .expect("a multipart boundary is a valid header value"),
-            bytes: body.clone(),
-        }),
-    };
-    let uri: hyper::Uri = url.parse().map_err(|e| Error::Config(format!("cannot make a URL of {url:?}: {e}")))?;
-    let key = options.api_key.as_ref().unwrap_or(&settings.secret_key);
-    let headers = headers(settings, key, spec, method, body.as_ref(), options)?;
-    let body = body.map(|body| body.bytes);
-    let timeout = options.timeout.unwrap_or(settings.timeout);
-    let max_retries = options.max_retries.unwrap_or(settings.max_retries);
-
-    let mut retries = 0;
-    loop {
-        // Cheap clones: `Uri` and `Bytes` share their buffers.
-        let mut request = hyper::Request::new(Full::new(body.clone().unwrap_or_default()));
-        *request.method_mut() = method.to_http();
-        *request.uri_mut() = uri.clone();
-        *request.headers_mut() = headers.clone();
-        match client.inner.http.send(request, timeout).await {
-            Ok(transport::RawResponse { status, headers: response_headers, body }) => {
-                let should_retry = response_headers.get("stripe-should-retry").map(HeaderValue::as_bytes);
-                let outcome = Outcome::Response { status, should_retry, body: &body };
-                if retry::should_retry(&outcome, retries, max_retries) {
-                    sleep_before_retry(settings, retries).await;
-                    retries += 1;
-                    continue;
-                }
-                let request_id = response_headers.get("request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
-                let response = Response { status, request_id, body, key };
-                if (200..300).contains(&status) {
-                    return Ok(response);
-                }
-                return Err(match serde_json::from_slice::<ErrorEnvelope>(&response.body) {
-                    Ok(envelope) => Error::Api { status, request_id: response.request_id, error: envelope.error },
-                    Err(source) => response.decode_error(source),
-                });
-            }
-            // A connection error, a body that broke off or a timeout: `Error::Http` or
-            // `Error::Timeout`.
-            Err(e) => {
-                if retry::should_retry(&Outcome::NoResponse, retries, max_retries) {
-                    sleep_before_retry(settings, retries).await;
-                    retries += 1;
-                    continue;
-                }
-                return Err(e);
-            }
-        }
-    }
-}
-
-async fn sleep_before_retry(settings: &Settings, retries: u32) {
-    let delay = retry::sleep_time(retries, settings.retry_base_delay, retry::MAX_DELAY, retry::jitter());
-    tokio::time::sleep(delay).await;
-}
-
-/// The headers of every attempt of a request.
-fn headers(
-    settings: &Settings,
-    key: &Secret,
-    spec: &ApiSpec,
-    method: Method,
-    body: Option<&Body>,
-    options: &RequestOptions,
-) -> Result<HeaderMap, Error> {
-    let mut headers = HeaderMap::new();
-    headers.insert(AUTHORIZATION, authorization(key)?);
-    headers.insert(HeaderName::from_static("stripe-version"), check_header_value("the API version", spec.api_version)?);
-    let mut user_agent = format!("{} stripe-runtime/{}", spec.user_agent, env!("CARGO_PKG_VERSION"));
-    if let Some(app_info) = &settings.app_info {
-        // Writing to a String cannot fail.
-        let _ = write!(user_agent, " {app_info}");
-    }
-    headers.insert(USER_AGENT, check_header_value("the User-Agent", &user_agent)?);
-    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-    if let Some(body) = body {
-        headers.insert(CONTENT_TYPE, body.content_type.clone());
-        // Also for an empty body, which hyper would send without a length (as
-        // stripe-node does, and as RFC 9110 asks of a POST).
-        headers.insert(CONTENT_LENGTH, HeaderValue::from(body.bytes.len()));
-    }
-    if let Some(account) = options.stripe_account.as_ref().or(settings.stripe_account.as_ref()) {
-        headers.insert(HeaderName::from_static("stripe-account"), check_header_value("the Stripe-Account", account)?);
-    }
-    let idempotency_key = match &options.idempotency_key {
-        Some(key) => Some(check_header_value("the Idempotency-Key", key)?),
-        None if method == Method::Post => {
-            Some(HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).expect("a UUID is a valid header value"))
-        }
-        None => None,
-    };
-    if let Some(key) = idempotency_key {
-        headers.insert(HeaderName::from_static("idempotency-key"), key);
-    }
-    for (name, value) in &options.headers {
-        let header_name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| Error::Config(format!("{name:?} is not a valid HTTP header name")))?;
-        let mut value = check_header_value(&format!("the value of the header {name:?}"), value.expose())?;
-        value.set_sensitive(true);
-        headers.insert(header_name, value);
-    }
-    Ok(headers)
-}
-
-/// The `Authorization` header for `key`, marked sensitive.
-pub(super) fn authorization(key: &Secret) -> Result<HeaderValue, Error> {
-    let mut value = check_header_value("the API key", &format!("Bearer {}", key.expose()))?;
-    value.set_sensitive(true);
-    Ok(value)
-}
-
-/// `value` as a header value, or a [`Error::Config`] naming `what` (never the value,
-/// which may be a key).
-pub(super) fn check_header_value(what: &str, value: &str) -> Result<HeaderValue, Error> {
-    HeaderValue::from_str(value).map_err(|_| {
-        Error::Config(format!(
-            "{what} cannot be sent in an HTTP header: only visible ASCII, spaces and tabs are allowed"
-        ))
-    })
-}
-
-/// The start of a body for an error message: at most 200 characters, with the
-/// API key (should a proxy echo it) blanked out.
-fn snippet(body: &[u8], secret_key: &str) -> String {
-    const MAX_CHARS: usize = 200;
-    let head = &body[..body.len().min(4 * MAX_CHARS + secret_key.len())];
-    let mut text = String::from_utf8_lossy(head).into_owned();
-    if !secret_key.is_empty() {
-        text = text.replace(secret_key, "<redacted>");
-    }
-    match text.char_indices().nth(MAX_CHARS) {
-        Some((end, _)) => text[..end].to_owned(),
-        None => text,
+        send::execute(client, self.spec, target, self.params_in, params, &self.options).await
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn snippets_are_short_and_redacted() {
-        assert_eq!(snippet(b"<html>502</html>", "sk"), "<html>502</html>");
-        assert_eq!(snippet(b"", ""), "");
-        assert_eq!(snippet("é".repeat(500).as_bytes(), "sk").chars().count(), 200);
-        assert_eq!(snippet(b"x\xff", "sk"), "x\u{fffd}");
-        assert_eq!(snippet(b"Bearer sk_test_SECRET123 echoed", "sk_test_SECRET123"), "Bearer <redacted> echoed");
-    }
 
     #[test]
     fn params_are_encoded_when_the_request_is_made() {
@@ -681,7 +524,8 @@ mod tests {
             format!("{form:?}"),
             "Request { method: Post, path: \"/v1/x\", server: Some(\"https://meter-events.stripe.com\"), \
              params_in: Body, params: Err(NotAStructOrMap { found: \"a unit value\" }), options: RequestOptions { \
-             stripe_account: None, idempotency_key: None, api_key: None, timeout: None, max_retries: None, \
+             stripe_account: None, idempotency_key: None, api_key: None, api_version: None, timeout: None, \
+             max_retries: None, \
              headers: [] }, api_version: \"2024-04-10\" }"
         );
     }

@@ -28,23 +28,31 @@ pub(crate) enum Outcome<'a> {
 ///    stripe-python and stripe-go; stripe-node relies on the header for this);
 /// 6. 500 and above: yes;
 /// 7. anything else: no.
+#[cfg(test)]
 pub(crate) fn should_retry(outcome: &Outcome<'_>, retries: u32, max_retries: u32) -> bool {
+    retry_reason(outcome, retries, max_retries).is_some()
+}
+
+/// Why to retry after `outcome` (see [`should_retry`] for the rules), or `None`.
+pub(crate) fn retry_reason(outcome: &Outcome<'_>, retries: u32, max_retries: u32) -> Option<&'static str> {
     if retries >= max_retries {
-        return false;
+        return None;
     }
     let Outcome::Response { status, should_retry, body } = *outcome else {
-        return true;
+        return Some("no response");
     };
     match should_retry {
-        Some(b"false") => return false,
-        Some(b"true") => return true,
+        Some(b"false") => return None,
+        Some(b"true") => return Some("Stripe-Should-Retry: true"),
         _ => {}
     }
     match status {
-        409 => true,
-        429 => super::error::ErrorCodeEnvelope::code_of(body).as_deref() == Some("lock_timeout"),
-        500.. => true,
-        _ => false,
+        409 => Some("409 Conflict"),
+        429 if super::error::ErrorCodeEnvelope::code_of(body).as_deref() == Some("lock_timeout") => {
+            Some("429 lock_timeout")
+        }
+        500.. => Some("server error"),
+        _ => None,
     }
 }
 

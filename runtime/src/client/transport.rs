@@ -1,7 +1,8 @@
-//! The transport: hyper-util's pooled HTTP/1.1 client over hyper-rustls (rustls
-//! with the *ring* provider and Mozilla's roots from `webpki-roots`), plain HTTP
-//! allowed (for test servers on loopback), over TCP connections made directly or
-//! through an HTTP proxy's `CONNECT` tunnel.
+//! The transport: the [`Transport`] trait a [`Client`](super::Client) sends each
+//! attempt of a request through, and the default one, hyper-util's pooled HTTP/1.1
+//! client over hyper-rustls (rustls with the *ring* provider and Mozilla's roots
+//! from `webpki-roots`), plain HTTP allowed (for test servers on loopback), over TCP
+//! connections made directly or through an HTTP proxy's `CONNECT` tunnel.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -10,7 +11,7 @@ use std::time::Duration;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
-use hyper::{HeaderMap, Request, Uri};
+use hyper::{HeaderMap, Uri};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -19,25 +20,67 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tower_service::Service;
 
 use super::proxy::Proxy;
-use super::Error;
+use super::Method;
+
+/// One attempt of a request, as the client hands it to a [`Transport`]: every
+/// header already set (`Authorization` included), the body encoded.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct HttpRequest {
+    /// The HTTP method.
+    pub method: Method,
+    /// The whole URL: the server, the path and the query string, if any
+    /// (`https://api.stripe.com/v1/customers?limit=3`).
+    pub uri: Uri,
+    /// The request headers. The `Authorization` value is marked sensitive.
+    pub headers: HeaderMap,
+    /// The body (empty for `GET` and `DELETE`).
+    pub body: Bytes,
+}
+
+/// A response as a [`Transport`] returns it: the status, the headers and the whole
+/// body.
+#[derive(Clone, Debug)]
+pub struct HttpResponse {
+    /// The HTTP status (200, 404...).
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The whole body.
+    pub body: Bytes,
+}
+
+/// Why a [`Transport`] got no response: the connection failed or broke off. The
+/// client retries such failures, then returns them as
+/// [`Error::Http`](super::Error::Http).
+pub type TransportError = Box<dyn std::error::Error + Send + Sync>;
+
+/// What [`Transport::send`] returns.
+pub type TransportFuture<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
+
+/// How a [`Client`](super::Client) sends one attempt of a request and reads the
+/// whole response: hyper over rustls by default; replaced with
+/// [`ClientBuilder::transport`](super::ClientBuilder::transport), such as by the
+/// in-memory [`MockTransport`](crate::mock::MockTransport) in tests.
+///
+/// The client does everything else around it, the same for every transport: the
+/// URL, headers and body, the timeout of each attempt (a transport need not have
+/// one), retries, idempotency keys, telemetry, tracing and decoding.
+pub trait Transport: Send + Sync + 'static {
+    /// Sends `request` and reads the whole response, whatever its status.
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_>;
+}
 
 /// How long an idle connection stays in the pool (hyper-util's and reqwest's default).
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
-/// The HTTP client of a [`Client`](super::Client): a connection pool, cheap to clone.
+/// The default transport: a connection pool, cheap to clone.
 #[derive(Clone)]
-pub(super) struct Transport {
+pub(super) struct HyperTransport {
     client: Client<HttpsConnector<Connector>, Full<Bytes>>,
 }
 
-/// A response with its body read.
-pub(super) struct RawResponse {
-    pub(super) status: u16,
-    pub(super) headers: HeaderMap,
-    pub(super) body: Vec<u8>,
-}
-
-impl Transport {
+impl HyperTransport {
     /// Builds the TLS configuration and the pool, connecting through `proxy` if
     /// given; nothing connects yet, and no Tokio runtime is needed until the first
     /// request.
@@ -45,7 +88,7 @@ impl Transport {
     /// The *ring* provider is named explicitly rather than taken from the process
     /// default, which rustls cannot pick (and would panic over) when another crate
     /// in the build enables its aws-lc-rs provider too.
-    pub(super) fn new(proxy: Option<Proxy>) -> Result<Transport, rustls::Error> {
+    pub(super) fn new(proxy: Option<Proxy>) -> Result<HyperTransport, rustls::Error> {
         let mut http = HttpConnector::new();
         // The HTTPS connector checks the scheme; the TCP one must let `https` through.
         http.enforce_http(false);
@@ -74,25 +117,24 @@ impl Transport {
             .pool_timer(TokioTimer::new())
             .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .build(https);
-        Ok(Transport { client })
+        Ok(HyperTransport { client })
     }
+}
 
-    /// Sends one attempt of a request and reads the whole response body, all
-    /// within `timeout`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Timeout`] if the time ran out, [`Error::Http`] if the request could
-    /// not be sent or the response not read (whatever its status).
-    pub(super) async fn send(&self, request: Request<Full<Bytes>>, timeout: Duration) -> Result<RawResponse, Error> {
-        let attempt = async {
-            let response = self.client.request(request).await.map_err(|e| Error::Http(Box::new(e)))?;
+impl Transport for HyperTransport {
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
+        let HttpRequest { method, uri, headers, body } = request;
+        let mut request = hyper::Request::new(Full::new(body));
+        *request.method_mut() = method.to_http();
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
+        let sending = self.client.request(request);
+        Box::pin(async move {
+            let response = sending.await?;
             let (parts, body) = response.into_parts();
-            let body = body.collect().await.map_err(|e| Error::Http(Box::new(e)))?.to_bytes();
-            Ok(RawResponse { status: parts.status.as_u16(), headers: parts.headers, body: Vec::from(body) })
-        };
-        // Dropping the attempt on a timeout drops its connection too.
-        tokio::time::timeout(timeout, attempt).await.unwrap_or_else(|_elapsed| Err(Error::Timeout { timeout }))
+            let body = body.collect().await?.to_bytes();
+            Ok(HttpResponse { status: parts.status.as_u16(), headers: parts.headers, body })
+        })
     }
 }
 
