@@ -67,7 +67,10 @@ pub enum TypeKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Struct {
     /// The constant value of the `object` property, if the schema has one
-    /// (`identity.verification_session`). The property is not a field.
+    /// (`identity.verification_session`). The property is not one of
+    /// [`fields`](Struct::fields): it is emitted first, as the field
+    /// [`OBJECT_FIELD`](crate::names::OBJECT_FIELD) of type `ObjectTag<Self>`, checked
+    /// when decoding.
     pub object_name: Option<String>,
     /// The `x-resourceId` of the schema, for API resources.
     pub resource_id: Option<String>,

@@ -26,6 +26,8 @@ const RESERVED_TYPES: &[&str] = &[
     "List",
     "None",
     "Object",
+    "ObjectName",
+    "ObjectTag",
     "Ok",
     "Option",
     "RangeQuery",
@@ -51,6 +53,10 @@ const RESERVED_MODULES: &[&str] = &["alloc", "core", "serde", "serde_json", "std
 
 /// Name of the catch-all variant of generated enums and unions.
 pub const CATCH_ALL_VARIANT: &str = "Unrecognized";
+
+/// Name of the field that holds a model's constant `object` property (its tag, an
+/// `ObjectTag`), reserved in the struct before its other fields are named.
+pub const OBJECT_FIELD: &str = "object";
 
 /// A Rust type name (`UpperCamelCase`) for a raw spec name.
 pub fn type_name(raw: &str) -> String {
@@ -362,6 +368,16 @@ pub struct Namespace {
 }
 
 impl Namespace {
+    /// The namespace of a struct's field names: with [`OBJECT_FIELD`] taken when the
+    /// struct has a tag (a constant `object` property).
+    pub fn struct_fields(tagged: bool) -> Self {
+        if tagged {
+            Namespace::with_reserved(&[OBJECT_FIELD])
+        } else {
+            Namespace::default()
+        }
+    }
+
     /// A namespace in which `reserved` are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
         Namespace { taken: reserved.iter().map(|s| s.to_string()).collect() }

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use stripe_runtime::{
-    path_segment, wire_enum, List, Method, Object, ParamsIn, RangeQuery, Timestamp,
+    path_segment, wire_enum, List, Method, Object, ObjectName, ObjectTag, ParamsIn,
+    RangeQuery, Timestamp,
 };
 
 use crate::identity::verification_report::VerificationReport;
@@ -40,8 +41,11 @@ use crate::identity::verification_session::VerificationSession;
 /// We only guarantee access to events through the
 /// [Retrieve Event API](https://stripe.com/docs/api#retrieve_event) for 30 days.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "object", rename = "event")]
 pub struct Event {
+    /// The kind of object: always `event`. A payload whose `object` names another kind does not
+    /// decode as a `Event`.
+    #[serde(default)]
+    pub object: ObjectTag<Event>,
     /// The connected account that originates the event.
     pub account: Option<String>,
     /// The Stripe API version used to render `data`. This property is populated only for events on
@@ -102,6 +106,10 @@ impl Event {
             params,
         )
     }
+}
+
+impl ObjectName for Event {
+    const OBJECT_NAME: &'static str = "event";
 }
 
 impl Object for Event {

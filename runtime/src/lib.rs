@@ -93,6 +93,7 @@ pub mod form;
 mod list;
 pub mod mock;
 pub mod multipart;
+mod object_tag;
 mod params;
 mod tagged;
 mod timestamp;
@@ -114,6 +115,7 @@ pub mod http {
 pub use expandable::{Expandable, Object};
 pub use list::List;
 pub use multipart::FileUpload;
+pub use object_tag::{ObjectName, ObjectTag};
 pub use params::{Clearable, RangeBounds, RangeQuery};
 pub use timestamp::Timestamp;
 

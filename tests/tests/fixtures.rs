@@ -2,7 +2,8 @@
 //! (2022-11-15, 2023-08-16, 2024-04-10 and 2026-07) into the generated Identity and
 //! event types and checks the values, the round trip through serde, which keys of
 //! newer API versions are ignored, forward-compatible enums, expanded fields and the
-//! typed objects that events carry.
+//! typed objects that events carry, and that an object whose `object` names another
+//! kind does not decode.
 //!
 //! The fixture files are read at test time from the `shared/` checkout that sits
 //! beside this repository; they are never copied into it.
@@ -664,4 +665,46 @@ fn fixture_counts() {
         counts.push(decoded.len());
     }
     assert_eq!(counts, [3, 3, 3, 3]);
+}
+
+// ---------------------------------------------------------------------------
+// Strict object tags
+// ---------------------------------------------------------------------------
+
+/// `T`'s fixture decodes with its own `object` and without one, and fails with an
+/// error naming both objects when its `object` is another resource's.
+fn check_object_tag<T: stripe_runtime::ObjectName + DeserializeOwned + std::fmt::Debug>(
+    fixture: &Value,
+    others: &[&str],
+) {
+    let own = T::OBJECT_NAME;
+    assert_eq!(fixture["object"], own);
+    serde_json::from_value::<T>(fixture.clone()).unwrap_or_else(|e| panic!("{own}: {e}"));
+    let mut untagged = fixture.clone();
+    untagged.as_object_mut().unwrap().remove("object");
+    serde_json::from_value::<T>(untagged).unwrap_or_else(|e| panic!("{own} without `object`: {e}"));
+    for other in others.iter().filter(|other| **other != own) {
+        let mut mislabeled = fixture.clone();
+        mislabeled["object"] = json!(other);
+        let error = serde_json::from_value::<T>(mislabeled).expect_err(other).to_string();
+        assert_eq!(error, format!("found a `{other}` object where a `{own}` object was expected"));
+    }
+}
+
+#[test]
+fn objects_of_another_kind_do_not_decode() {
+    let resources = resources(V2024);
+    // Every object kind of the crate, and kinds it does not have.
+    let others = [SESSION, REPORT, EVENT, "charge", "list", ""];
+    check_object_tag::<VerificationSession>(&resources[SESSION], &others);
+    check_object_tag::<VerificationReport>(&resources[REPORT], &others);
+    check_object_tag::<Event>(&resources[EVENT], &others);
+
+    // Inside an expandable field too: an expanded report that is a charge.
+    let mut session = resources[SESSION].clone();
+    let mut report = resources[REPORT].clone();
+    report["object"] = json!("charge");
+    session["last_verification_report"] = report;
+    let error = serde_json::from_value::<VerificationSession>(session).unwrap_err().to_string();
+    assert!(error.contains("`charge`") && error.contains(&format!("`{REPORT}`")), "{error}");
 }

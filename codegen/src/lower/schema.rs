@@ -298,16 +298,20 @@ impl<'a> Lowerer<'a> {
     /// Lowers the fields of a struct created by `object_type` (or an operation's params).
     pub(super) fn lower_struct_body(&mut self, pending: PendingStruct<'a>) -> Result<()> {
         let PendingStruct { id, props, ctx } = pending;
-        let mut names = Namespace::default();
+        // A model's constant `object` property is its tag (see `Struct::object_name`).
+        let tag = |prop: &Prop<'_>| -> Option<String> {
+            let tagged = prop.name == "object" && prop.required && ctx.usage == Usage::Response;
+            tagged.then(|| single_string_value(prop.node).map(str::to_string)).flatten()
+        };
+        let mut names = Namespace::struct_fields(props.iter().any(|prop| tag(prop).is_some()));
         let mut fields = Vec::new();
         let mut object_name = None;
-        for Prop { name: prop, node, pointer, required, description } in props {
-            if prop == "object" && required && ctx.usage == Usage::Response {
-                if let Some(value) = single_string_value(node) {
-                    object_name = Some(value.to_string());
-                    continue;
-                }
+        for prop in props {
+            if let Some(value) = tag(&prop) {
+                object_name = Some(value);
+                continue;
             }
+            let Prop { name: prop, node, pointer, required, description } = prop;
             let (nullable, own_description) = match node {
                 Node::Schema(s) => (s.schema_data.nullable, s.schema_data.description.as_deref().unwrap_or("")),
                 Node::Ref(r) => match ref_target(r, &pointer).ok().and_then(|name| self.schemas.get(name)) {

@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 use stripe_runtime::{
-    path_segment, wire_enum, List, Method, Object, ParamsIn, RangeQuery, Request,
-    Timestamp,
+    path_segment, wire_enum, List, Method, Object, ObjectName, ObjectTag, ParamsIn,
+    RangeQuery, Request, Timestamp,
 };
 
 use crate::shared::Address;
@@ -25,8 +25,11 @@ use crate::shared::Address;
 /// Related guides:
 /// [Accessing verification results](https://stripe.com/docs/identity/verification-sessions#results).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "object", rename = "identity.verification_report")]
 pub struct VerificationReport {
+    /// The kind of object: always `identity.verification_report`. A payload whose `object` names
+    /// another kind does not decode as a `VerificationReport`.
+    #[serde(default)]
+    pub object: ObjectTag<VerificationReport>,
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and
     /// can be used to reconcile this verification with your internal systems.
     pub client_reference_id: Option<String>,
@@ -90,6 +93,10 @@ impl VerificationReport {
             params,
         )
     }
+}
+
+impl ObjectName for VerificationReport {
+    const OBJECT_NAME: &'static str = "identity.verification_report";
 }
 
 impl Object for VerificationReport {

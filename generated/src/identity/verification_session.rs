@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use stripe_runtime::{
-    path_segment, wire_enum, Clearable, Expandable, List, Method, Object, ParamsIn,
-    RangeQuery, Request, Timestamp,
+    path_segment, wire_enum, Clearable, Expandable, List, Method, Object, ObjectName,
+    ObjectTag, ParamsIn, RangeQuery, Request, Timestamp,
 };
 
 use crate::identity::verification_report::VerificationReport;
@@ -28,8 +28,11 @@ use crate::shared::Address;
 /// Related guide:
 /// [The Verification Sessions API](https://stripe.com/docs/identity/verification-sessions)
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "object", rename = "identity.verification_session")]
 pub struct VerificationSession {
+    /// The kind of object: always `identity.verification_session`. A payload whose `object` names
+    /// another kind does not decode as a `VerificationSession`.
+    #[serde(default)]
+    pub object: ObjectTag<VerificationSession>,
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and
     /// can be used to reconcile this verification with your internal systems.
     pub client_reference_id: Option<String>,
@@ -209,6 +212,10 @@ impl VerificationSession {
             params,
         )
     }
+}
+
+impl ObjectName for VerificationSession {
+    const OBJECT_NAME: &'static str = "identity.verification_session";
 }
 
 impl Object for VerificationSession {

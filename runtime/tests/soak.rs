@@ -1,0 +1,377 @@
+//! Soak test: thousands of requests, 32 at a time, against a loopback server that
+//! injects faults (connection resets, 500s with and without `Stripe-Should-Retry`,
+//! 429 `lock_timeout`, stalled and truncated bodies, HTML 502s), then 500 more
+//! after the faults stop.
+//!
+//! `SOAK_REQUESTS` sets how many logical requests (default 5,000; at least 1,500);
+//! the figures are printed (`cargo test -p stripe-runtime --test soak -- --nocapture`).
+
+use std::future::Future as _;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use http_body_util::BodyExt;
+use hyper::body::{Body, Bytes, Frame, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde::Deserialize;
+use stripe_runtime::{ApiSpec, Client, Error, Method, ParamsIn, Request};
+use tokio::net::TcpListener;
+
+static SPEC: ApiSpec = ApiSpec { api_version: "2024-04-10", user_agent: "stripe-api/0.1.0" };
+
+const CONCURRENCY: usize = 32;
+/// The requests after the faults stop, all of which must succeed.
+const HEALTHY_TAIL: usize = 500;
+const MAX_RETRIES: u32 = 2;
+/// The client's timeout per attempt; stalled bodies outlast it.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(300);
+/// How much longer than the client's timeout a stalled body stalls before it
+/// breaks (the server's connection task ends then: not much longer, so that stalled
+/// connections do not pile up and blur the memory figures).
+const STALL_EXTRA: Duration = Duration::from_millis(100);
+/// No logical request may take longer, retries and their delays included.
+const CALL_BOUND: Duration = Duration::from_secs(5);
+/// How many attempts in 100 get a fault while faults are on.
+const FAULT_PERCENT: u64 = 25;
+
+/// The faults the server injects, by index.
+const FAULTS: [&str; 8] = [
+    "connection reset",
+    "500",
+    "500 Stripe-Should-Retry: true",
+    "500 Stripe-Should-Retry: false",
+    "429 lock_timeout",
+    "stalled body",
+    "truncated body",
+    "HTML 502",
+];
+
+#[derive(Debug, Deserialize)]
+struct Thing {
+    id: String,
+}
+
+/// The idempotency key slot of an attempt that has not happened.
+const NOT_SENT: u128 = u128::MAX;
+/// The idempotency key slot of an attempt sent without one (or with one that is
+/// not a UUID).
+const NO_KEY: u128 = 0;
+
+/// What the server saw of each logical request (by number): the idempotency keys
+/// of its attempts, as numbers, [`NOT_SENT`] past the last one. Allocated and
+/// written once at the start, so that the server's bookkeeping does not grow the
+/// memory the test measures; attempts beyond the slots are counted apart.
+struct ServerState {
+    faults_on: AtomicBool,
+    seen: Mutex<Vec<[u128; SLOTS]>>,
+    /// Attempts of a logical request beyond [`SLOTS`].
+    overflow: AtomicU64,
+    injected: [AtomicU64; FAULTS.len()],
+}
+
+/// Attempts recorded per logical request: more than the client may make.
+const SLOTS: usize = MAX_RETRIES as usize + 2;
+
+impl ServerState {
+    fn new(total: usize) -> ServerState {
+        ServerState {
+            faults_on: AtomicBool::new(true),
+            seen: Mutex::new(vec![[NOT_SENT; SLOTS]; total]),
+            overflow: AtomicU64::new(0),
+            injected: Default::default(),
+        }
+    }
+
+    /// Records an attempt of request `n`; returns its number (from 1).
+    fn record(&self, n: usize, key: u128) -> usize {
+        let mut seen = self.seen.lock().unwrap();
+        let slots = &mut seen[n];
+        match slots.iter().position(|slot| *slot == NOT_SENT) {
+            Some(free) => {
+                slots[free] = key;
+                free + 1
+            }
+            None => {
+                self.overflow.fetch_add(1, Ordering::Relaxed);
+                SLOTS + 1
+            }
+        }
+    }
+}
+
+/// A response body: whole, or one that stalls then breaks, or one that breaks
+/// after part of what its `Content-Length` promised.
+enum FaultBody {
+    Whole(Option<Bytes>),
+    Stalled(Pin<Box<tokio::time::Sleep>>),
+    Truncated(Option<Bytes>),
+}
+
+impl Body for FaultBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        let broken = || std::io::Error::new(std::io::ErrorKind::BrokenPipe, "injected fault");
+        match self.get_mut() {
+            FaultBody::Whole(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            FaultBody::Stalled(sleep) => sleep.as_mut().poll(cx).map(|()| Some(Err(broken()))),
+            FaultBody::Truncated(bytes) => {
+                Poll::Ready(Some(bytes.take().map(|b| Ok(Frame::data(b))).unwrap_or_else(|| Err(broken()))))
+            }
+        }
+    }
+}
+
+/// A deterministic hash of a logical request and its attempt number.
+fn mix(key: &str, attempt: usize) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ attempt as u64;
+    for byte in key.bytes() {
+        h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
+
+type ServiceResult = Result<hyper::Response<FaultBody>, Box<dyn std::error::Error + Send + Sync>>;
+
+async fn serve(state: Arc<ServerState>, request: hyper::Request<Incoming>) -> ServiceResult {
+    let (parts, body) = request.into_parts();
+    let body = body.collect().await?.to_bytes();
+    // GET /v1/things/g{n}, or POST /v1/things with the body n={n}&...
+    let key = match parts.method {
+        hyper::Method::POST => String::from_utf8_lossy(&body).split('&').next().unwrap_or_default().to_owned(),
+        _ => parts.uri.path().to_owned(),
+    };
+    let n = key.rsplit(['/', '=']).next().unwrap_or_default().trim_start_matches('g').to_owned();
+    let index: usize = n.parse()?;
+    let idempotency_key = parts
+        .headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| u128::from_str_radix(&v.replace('-', ""), 16).ok())
+        .unwrap_or(NO_KEY);
+    let attempt = state.record(index, idempotency_key);
+    let roll = mix(&key, attempt);
+    let fault = (state.faults_on.load(Ordering::Relaxed) && roll % 100 < FAULT_PERCENT)
+        .then(|| (roll / 100) as usize % FAULTS.len());
+    let ok = format!(r#"{{"id":"th_{n}"}}"#);
+    let response = |status: u16, content_type: &str| {
+        hyper::Response::builder()
+            .status(status)
+            .header("content-type", content_type)
+            .header("request-id", format!("req_{key}_{attempt}"))
+    };
+    let stripe_error =
+        |code: &str| format!(r#"{{"error":{{"type":"api_error","code":"{code}","message":"injected"}}}}"#);
+    let Some(fault) = fault else {
+        return Ok(response(200, "application/json").body(FaultBody::Whole(Some(ok.into())))?);
+    };
+    state.injected[fault].fetch_add(1, Ordering::Relaxed);
+    let whole = |text: String| FaultBody::Whole(Some(Bytes::from(text)));
+    Ok(match fault {
+        // The connection is dropped with no response; its socket lingers 0 s: a reset.
+        0 => return Err("injected connection reset".into()),
+        1 => response(500, "application/json").body(whole(stripe_error("boom")))?,
+        2 => {
+            response(500, "application/json").header("stripe-should-retry", "true").body(whole(stripe_error("boom")))?
+        }
+        3 => response(500, "application/json")
+            .header("stripe-should-retry", "false")
+            .body(whole(stripe_error("boom")))?,
+        4 => response(429, "application/json").body(whole(stripe_error("lock_timeout")))?,
+        5 => response(200, "application/json")
+            .body(FaultBody::Stalled(Box::pin(tokio::time::sleep(ATTEMPT_TIMEOUT + STALL_EXTRA))))?,
+        6 => response(200, "application/json")
+            .header("content-length", ok.len().to_string())
+            .body(FaultBody::Truncated(Some(Bytes::from(ok[..ok.len() / 2].to_owned()))))?,
+        _ => response(502, "text/html").body(whole("<html><body>502 Bad Gateway</body></html>".into()))?,
+    })
+}
+
+/// Starts the fault server; returns its URL.
+async fn start_server(state: Arc<ServerState>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { return };
+            // Closing with a zero linger sends a reset, not a clean close (and does
+            // not block, which is why tokio deprecates the call for other lingers).
+            #[allow(deprecated)]
+            let _ = stream.set_linger(Some(Duration::ZERO));
+            let state = state.clone();
+            tokio::spawn(async move {
+                let service = service_fn(move |request| serve(state.clone(), request));
+                let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+            });
+        }
+    });
+    url
+}
+
+/// The resident and peak memory of this process, in KiB (`/proc/self/status`).
+fn memory_kib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// How the logical requests ended.
+#[derive(Default)]
+struct Outcomes {
+    ok: AtomicU64,
+    api: AtomicU64,
+    decode: AtomicU64,
+    http: AtomicU64,
+    timeout: AtomicU64,
+    other: AtomicU64,
+    hung: AtomicU64,
+    /// Successes whose `attempts` is not what the server counted.
+    miscounted: AtomicU64,
+}
+
+/// Sends logical requests `range` (even: GET, odd: POST), `CONCURRENCY` at a time.
+async fn run(client: &Client, range: std::ops::Range<usize>, outcomes: &Arc<Outcomes>, rss_at_1000: &Arc<AtomicU64>) {
+    let next = Arc::new(AtomicUsize::new(range.start));
+    let mut workers = Vec::new();
+    for _ in 0..CONCURRENCY {
+        let (client, next, outcomes, rss_at_1000) =
+            (client.clone(), next.clone(), outcomes.clone(), rss_at_1000.clone());
+        let end = range.end;
+        workers.push(tokio::spawn(async move {
+            loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= end {
+                    return;
+                }
+                let request: Request<Thing> = if n % 2 == 0 {
+                    Request::new(
+                        &SPEC,
+                        Method::Get,
+                        format!("/v1/things/g{n}"),
+                        ParamsIn::Query,
+                        &serde_json::json!({}),
+                    )
+                } else {
+                    let params = serde_json::json!({"n": n, "name": "Jenny Rosen"});
+                    Request::new(&SPEC, Method::Post, "/v1/things".into(), ParamsIn::Body, &params)
+                };
+                let counter = match tokio::time::timeout(CALL_BOUND, request.send_with_response(&client)).await {
+                    Err(_) => &outcomes.hung,
+                    Ok(Ok(response)) => {
+                        let expected_id = format!("th_{n}");
+                        let attempt = response.request_id.as_deref().and_then(|id| id.rsplit('_').next()?.parse().ok());
+                        if response.value.id != expected_id || attempt != Some(response.attempts) {
+                            outcomes.miscounted.fetch_add(1, Ordering::Relaxed);
+                        }
+                        &outcomes.ok
+                    }
+                    Ok(Err(Error::Api { .. })) => &outcomes.api,
+                    Ok(Err(Error::Decode { .. })) => &outcomes.decode,
+                    Ok(Err(Error::Http(_))) => &outcomes.http,
+                    Ok(Err(Error::Timeout { .. })) => &outcomes.timeout,
+                    Ok(Err(_)) => &outcomes.other,
+                };
+                counter.fetch_add(1, Ordering::Relaxed);
+                if n == 999 {
+                    rss_at_1000.store(memory_kib().0, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    for worker in workers {
+        worker.await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousands_of_requests_through_faults() {
+    let total: usize = std::env::var("SOAK_REQUESTS").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
+    assert!(total >= 1_500, "SOAK_REQUESTS must be at least 1500");
+    let state = Arc::new(ServerState::new(total));
+    let url = start_server(state.clone()).await;
+    let client = Client::builder("sk_test_soak")
+        .base_url(url)
+        .max_retries(MAX_RETRIES)
+        .timeout(ATTEMPT_TIMEOUT)
+        .retry_base_delay(Duration::from_millis(1))
+        .build()
+        .unwrap();
+    let outcomes = Arc::new(Outcomes::default());
+    let rss_at_1000 = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+
+    run(&client, 0..total - HEALTHY_TAIL, &outcomes, &rss_at_1000).await;
+    let failed_before_tail = total - HEALTHY_TAIL - outcomes.ok.load(Ordering::Relaxed) as usize;
+    state.faults_on.store(false, Ordering::Relaxed);
+    let ok_before_tail = outcomes.ok.load(Ordering::Relaxed);
+    run(&client, total - HEALTHY_TAIL..total, &outcomes, &rss_at_1000).await;
+    let tail_ok = outcomes.ok.load(Ordering::Relaxed) - ok_before_tail;
+    let wall = started.elapsed();
+    let (rss_end, peak) = memory_kib();
+    let rss_1000 = rss_at_1000.load(Ordering::Relaxed);
+
+    // Attempts per logical request, and the idempotency keys they carried.
+    let seen = state.seen.lock().unwrap();
+    let sent = |slots: &[u128; SLOTS]| slots.iter().take_while(|slot| **slot != NOT_SENT).count();
+    let attempts: usize = seen.iter().map(sent).sum::<usize>() + state.overflow.load(Ordering::Relaxed) as usize;
+    let most = seen.iter().map(sent).max().unwrap_or(0);
+    let unsent = seen.iter().filter(|slots| sent(slots) == 0).count();
+    let mut post_keys = std::collections::HashSet::new();
+    let mut unkeyed_or_changed = 0;
+    for (n, slots) in seen.iter().enumerate().filter(|(n, _)| n % 2 == 1) {
+        let keys = &slots[..sent(slots)];
+        match keys.first() {
+            Some(&first) if first != NO_KEY && keys.iter().all(|k| *k == first) => {
+                assert!(post_keys.insert(first), "POST {n} shares its idempotency key");
+            }
+            _ => unkeyed_or_changed += 1,
+        }
+    }
+    let injected: Vec<String> =
+        FAULTS.iter().zip(&state.injected).map(|(name, n)| format!("{name}: {}", n.load(Ordering::Relaxed))).collect();
+    let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+    eprintln!(
+        "soak: {total} requests ({CONCURRENCY} at a time) in {:.1} s; {attempts} attempts, {} retries; faults injected: \
+         {} ({}); outcomes: {} ok, {} Api, {} Decode, {} Http, {} Timeout, {} other, {} hung; RSS {rss_1000} KiB at \
+         1,000 requests, {rss_end} KiB at {total}, peak {peak} KiB",
+        wall.as_secs_f64(),
+        attempts - total,
+        state.injected.iter().map(|n| n.load(Ordering::Relaxed)).sum::<u64>(),
+        injected.join(", "),
+        load(&outcomes.ok),
+        load(&outcomes.api),
+        load(&outcomes.decode),
+        load(&outcomes.http),
+        load(&outcomes.timeout),
+        load(&outcomes.other),
+        load(&outcomes.hung),
+    );
+
+    assert_eq!(load(&outcomes.hung), 0, "calls that did not end within {CALL_BOUND:?}");
+    assert_eq!(load(&outcomes.other), 0, "errors of an unexpected kind");
+    assert_eq!(unsent, 0, "every logical request reached the server");
+    assert!(most <= 1 + MAX_RETRIES as usize, "a logical request was sent {most} times");
+    assert_eq!(state.overflow.load(Ordering::Relaxed), 0, "logical requests sent more than {SLOTS} times");
+    assert_eq!(unkeyed_or_changed, 0, "POSTs without one idempotency key across their attempts");
+    assert_eq!(post_keys.len(), total / 2);
+    assert_eq!(load(&outcomes.miscounted), 0, "successes whose value or attempt count is wrong");
+    assert_eq!(tail_ok, HEALTHY_TAIL as u64, "the last {HEALTHY_TAIL} requests, after the faults stopped");
+    assert!(failed_before_tail > 0 && attempts > total, "faults were injected and retried");
+    assert!(state.injected.iter().all(|n| n.load(Ordering::Relaxed) > 0), "every kind of fault: {injected:?}");
+    let growth = rss_end as f64 / rss_1000 as f64;
+    assert!((0.9..=1.1).contains(&growth), "RSS {rss_1000} KiB at 1,000 requests, {rss_end} KiB at {total}");
+}
