@@ -135,8 +135,12 @@ pub fn parse_pruned(bytes: &[u8], prune: &dyn Fn(&mut Value)) -> Result<OpenAPI>
     check_schemas(&tree, &non_string_keys)?;
     // Then `openapiv3` reads the tree, not the text again (the tree keeps the
     // document's key order: serde_json's `preserve_order`).
+    // Without tracking the path first (most documents parse); again with it, for
+    // the pointer of the error, only if that fails.
     let parsed: std::result::Result<OpenAPI, Error> =
-        serde_path_to_error::deserialize(&tree).map_err(|e| parse_error(e.path(), &e.inner().to_string()));
+        <OpenAPI as serde::Deserialize>::deserialize(&tree).or_else(|_| {
+            serde_path_to_error::deserialize(&tree).map_err(|e| parse_error(e.path(), &e.inner().to_string()))
+        });
     drop(tree);
     let doc = match parsed {
         Ok(doc) => doc,
@@ -183,18 +187,56 @@ pub const EXTRA_VALUES: usize = 250_000;
 /// `openapiv3` panics on those too). Keys that are not strings (YAML `200:`) are
 /// kept as text, and their pointers listed, sorted.
 fn read_tree(bytes: &[u8], json: bool) -> Result<(Value, Vec<String>)> {
+    // Untracked first (most documents parse); again with the path tracked, for the
+    // pointer of a parse error, only if that fails.
+    match read_tree_once(bytes, json, None) {
+        Ok(tree) => Ok(tree),
+        Err(TreeFailure::Refused(e)) => Err(e),
+        Err(TreeFailure::Parse(_)) => {
+            let mut track = serde_path_to_error::Track::new();
+            match read_tree_once(bytes, json, Some(&mut track)) {
+                Ok(tree) => Ok(tree),
+                Err(TreeFailure::Refused(e)) => Err(e),
+                Err(TreeFailure::Parse(reason)) => Err(parse_error(&track.path(), &reason)),
+            }
+        }
+    }
+}
+
+/// Why one pass of [`read_tree`] failed.
+enum TreeFailure {
+    /// The visitor refused something, where it says.
+    Refused(Error),
+    /// The text does not parse: the parser's reason.
+    Parse(String),
+}
+
+/// One pass of [`read_tree`], tracking the path of a parse error in `track` if given.
+fn read_tree_once(
+    bytes: &[u8],
+    json: bool,
+    track: Option<&mut serde_path_to_error::Track>,
+) -> std::result::Result<(Value, Vec<String>), TreeFailure> {
     let budget = bytes.len().saturating_add(EXTRA_VALUES);
     let mut state = TreeState { path: Vec::new(), refused: None, non_string_keys: Vec::new(), budget };
-    let mut track = serde_path_to_error::Track::new();
-    let result = if json {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        Tree(&mut state)
-            .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
-            .and_then(|tree| de.end().map(|()| tree))
+    let tree = Tree(&mut state);
+    let result = match (json, track) {
+        (true, track) => {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            let tree = match track {
+                Some(track) => tree.deserialize(serde_path_to_error::Deserializer::new(&mut de, track)),
+                None => tree.deserialize(&mut de),
+            };
+            tree.and_then(|tree| de.end().map(|()| tree)).map_err(|e| e.to_string())
+        }
+        (false, track) => {
+            let de = serde_yaml::Deserializer::from_slice(bytes);
+            match track {
+                Some(track) => tree.deserialize(serde_path_to_error::Deserializer::new(de, track)),
+                None => tree.deserialize(de),
+            }
             .map_err(|e| e.to_string())
-    } else {
-        let de = serde_yaml::Deserializer::from_slice(bytes);
-        Tree(&mut state).deserialize(serde_path_to_error::Deserializer::new(de, &mut track)).map_err(|e| e.to_string())
+        }
     };
     match result {
         Ok(tree) => {
@@ -203,9 +245,9 @@ fn read_tree(bytes: &[u8], json: bool) -> Result<(Value, Vec<String>)> {
         }
         Err(_) if state.refused.is_some() => {
             let (pointer, reason) = state.refused.take().unwrap_or_default();
-            Err(Error::at(pointer, reason))
+            Err(TreeFailure::Refused(Error::at(pointer, reason)))
         }
-        Err(reason) => Err(parse_error(&track.path(), &reason)),
+        Err(reason) => Err(TreeFailure::Parse(reason)),
     }
 }
 
@@ -494,6 +536,11 @@ impl Checker<'_> {
                     }
                     Value::Array(vec![placeholder(); items.len()])
                 }
+                // What any value may be, or any string: cheaper stand-ins than copies,
+                // for the parse of this level.
+                ("example" | "default", _) => Value::Null,
+                (key, _) if key.starts_with("x-") => Value::Null,
+                ("description" | "title", Value::String(_)) => Value::String(String::new()),
                 _ => child.clone(),
             };
             self.path.pop();
@@ -515,6 +562,10 @@ impl Checker<'_> {
                     "a key inside a schema is a number, a boolean or null: quote it to make it a string",
                 ));
             }
+        }
+        // Untracked first; tracked again only for the pointer of an error.
+        if <ReferenceOr<Schema> as serde::Deserialize>::deserialize(level).is_ok() {
+            return Ok(());
         }
         match serde_path_to_error::deserialize::<_, ReferenceOr<Schema>>(level) {
             Ok(_) => Ok(()),
