@@ -397,13 +397,20 @@ impl<T: DeserializeOwned> Request<T> {
         self
     }
 
-    /// Sends the request, retrying as Stripe's SDKs do, and decodes the response.
+    /// Sends the request, retrying as Stripe's SDKs do, and decodes the response
+    /// (see [`send_with_response`](Request::send_with_response) for the response's
+    /// metadata too). The client's [`Transport`](crate::Transport) sends each attempt;
+    /// a `stripe_request` [tracing](https://docs.rs/tracing) span covers them.
     ///
     /// # Headers
     ///
-    /// `Authorization: Bearer <key>`, `Stripe-Version` (the [`ApiSpec`]'s),
+    /// `Authorization: Bearer <key>`, `Stripe-Version` (the [`ApiSpec`]'s, or the
+    /// options' [`api_version`](RequestOptions::api_version)),
     /// `User-Agent: <the ApiSpec's user agent> stripe-runtime/<version>` (then the
-    /// [`AppInfo`](crate::AppInfo), if any), `Accept: application/json`,
+    /// [`AppInfo`](crate::AppInfo), if any), `X-Stripe-Client-User-Agent` and, unless
+    /// turned off, `X-Stripe-Client-Telemetry` (see
+    /// [`ClientBuilder::telemetry`](crate::ClientBuilder::telemetry)),
+    /// `Accept: application/json`,
     /// `Content-Type: application/x-www-form-urlencoded` (or
     /// `multipart/form-data; boundary=...` for [`ParamsIn::Multipart`]) and
     /// `Content-Length` (also `0`) when the params go in the body, `Stripe-Account`
