@@ -220,23 +220,20 @@ fn read_tree_once(
     let budget = bytes.len().saturating_add(EXTRA_VALUES);
     let mut state = TreeState { path: Vec::new(), refused: None, non_string_keys: Vec::new(), budget };
     let tree = Tree(&mut state);
-    let result = match (json, track) {
-        (true, track) => {
-            let mut de = serde_json::Deserializer::from_slice(bytes);
-            let tree = match track {
-                Some(track) => tree.deserialize(serde_path_to_error::Deserializer::new(&mut de, track)),
-                None => tree.deserialize(&mut de),
-            };
-            tree.and_then(|tree| de.end().map(|()| tree)).map_err(|e| e.to_string())
+    let result = if json {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let tree = match track {
+            Some(track) => tree.deserialize(serde_path_to_error::Deserializer::new(&mut de, track)),
+            None => tree.deserialize(&mut de),
+        };
+        tree.and_then(|tree| de.end().map(|()| tree)).map_err(|e| e.to_string())
+    } else {
+        let de = serde_yaml::Deserializer::from_slice(bytes);
+        match track {
+            Some(track) => tree.deserialize(serde_path_to_error::Deserializer::new(de, track)),
+            None => tree.deserialize(de),
         }
-        (false, track) => {
-            let de = serde_yaml::Deserializer::from_slice(bytes);
-            match track {
-                Some(track) => tree.deserialize(serde_path_to_error::Deserializer::new(de, track)),
-                None => tree.deserialize(de),
-            }
-            .map_err(|e| e.to_string())
-        }
+        .map_err(|e| e.to_string())
     };
     match result {
         Ok(tree) => {

@@ -39,17 +39,44 @@ const CALL_BOUND: Duration = Duration::from_secs(5);
 /// How many attempts in 100 get a fault while faults are on.
 const FAULT_PERCENT: u64 = 25;
 
-/// The faults the server injects, by index.
-const FAULTS: [&str; 8] = [
-    "connection reset",
-    "500",
-    "500 Stripe-Should-Retry: true",
-    "500 Stripe-Should-Retry: false",
-    "429 lock_timeout",
-    "stalled body",
-    "truncated body",
-    "HTML 502",
-];
+/// The faults the server injects.
+#[derive(Clone, Copy)]
+enum Fault {
+    Reset,
+    ServerError,
+    ServerErrorRetry,
+    ServerErrorNoRetry,
+    LockTimeout,
+    Stalled,
+    Truncated,
+    HtmlBadGateway,
+}
+
+impl Fault {
+    const ALL: [Fault; 8] = [
+        Fault::Reset,
+        Fault::ServerError,
+        Fault::ServerErrorRetry,
+        Fault::ServerErrorNoRetry,
+        Fault::LockTimeout,
+        Fault::Stalled,
+        Fault::Truncated,
+        Fault::HtmlBadGateway,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Fault::Reset => "connection reset",
+            Fault::ServerError => "500",
+            Fault::ServerErrorRetry => "500 Stripe-Should-Retry: true",
+            Fault::ServerErrorNoRetry => "500 Stripe-Should-Retry: false",
+            Fault::LockTimeout => "429 lock_timeout",
+            Fault::Stalled => "stalled body",
+            Fault::Truncated => "truncated body",
+            Fault::HtmlBadGateway => "HTML 502",
+        }
+    }
+}
 
 #[derive(Debug, Deserialize)]
 struct Thing {
@@ -71,7 +98,7 @@ struct ServerState {
     seen: Mutex<Vec<[u128; SLOTS]>>,
     /// Attempts of a logical request beyond [`SLOTS`].
     overflow: AtomicU64,
-    injected: [AtomicU64; FAULTS.len()],
+    injected: [AtomicU64; Fault::ALL.len()],
 }
 
 /// Attempts recorded per logical request: more than the client may make.
@@ -160,7 +187,7 @@ async fn serve(state: Arc<ServerState>, request: hyper::Request<Incoming>) -> Se
     let attempt = state.record(index, idempotency_key);
     let roll = mix(&key, attempt);
     let fault = (state.faults_on.load(Ordering::Relaxed) && roll % 100 < FAULT_PERCENT)
-        .then(|| (roll / 100) as usize % FAULTS.len());
+        .then(|| Fault::ALL[(roll / 100) as usize % Fault::ALL.len()]);
     let ok = format!(r#"{{"id":"th_{n}"}}"#);
     let response = |status: u16, content_type: &str| {
         hyper::Response::builder()
@@ -173,25 +200,27 @@ async fn serve(state: Arc<ServerState>, request: hyper::Request<Incoming>) -> Se
     let Some(fault) = fault else {
         return Ok(response(200, "application/json").body(FaultBody::Whole(Some(ok.into())))?);
     };
-    state.injected[fault].fetch_add(1, Ordering::Relaxed);
+    state.injected[fault as usize].fetch_add(1, Ordering::Relaxed);
     let whole = |text: String| FaultBody::Whole(Some(Bytes::from(text)));
     Ok(match fault {
         // The connection is dropped with no response; its socket lingers 0 s: a reset.
-        0 => return Err("injected connection reset".into()),
-        1 => response(500, "application/json").body(whole(stripe_error("boom")))?,
-        2 => {
+        Fault::Reset => return Err("injected connection reset".into()),
+        Fault::ServerError => response(500, "application/json").body(whole(stripe_error("boom")))?,
+        Fault::ServerErrorRetry => {
             response(500, "application/json").header("stripe-should-retry", "true").body(whole(stripe_error("boom")))?
         }
-        3 => response(500, "application/json")
+        Fault::ServerErrorNoRetry => response(500, "application/json")
             .header("stripe-should-retry", "false")
             .body(whole(stripe_error("boom")))?,
-        4 => response(429, "application/json").body(whole(stripe_error("lock_timeout")))?,
-        5 => response(200, "application/json")
+        Fault::LockTimeout => response(429, "application/json").body(whole(stripe_error("lock_timeout")))?,
+        Fault::Stalled => response(200, "application/json")
             .body(FaultBody::Stalled(Box::pin(tokio::time::sleep(ATTEMPT_TIMEOUT + STALL_EXTRA))))?,
-        6 => response(200, "application/json")
+        Fault::Truncated => response(200, "application/json")
             .header("content-length", ok.len().to_string())
             .body(FaultBody::Truncated(Some(Bytes::from(ok[..ok.len() / 2].to_owned()))))?,
-        _ => response(502, "text/html").body(whole("<html><body>502 Bad Gateway</body></html>".into()))?,
+        Fault::HtmlBadGateway => {
+            response(502, "text/html").body(whole("<html><body>502 Bad Gateway</body></html>".into()))?
+        }
     })
 }
 
@@ -341,8 +370,11 @@ async fn thousands_of_requests_through_faults() {
             _ => unkeyed_or_changed += 1,
         }
     }
-    let injected: Vec<String> =
-        FAULTS.iter().zip(&state.injected).map(|(name, n)| format!("{name}: {}", n.load(Ordering::Relaxed))).collect();
+    let injected: Vec<String> = Fault::ALL
+        .iter()
+        .zip(&state.injected)
+        .map(|(f, n)| format!("{}: {}", f.name(), n.load(Ordering::Relaxed)))
+        .collect();
     let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
     eprintln!(
         "soak: {total} requests ({CONCURRENCY} at a time) in {:.1} s; {attempts} attempts, {} retries; faults injected: \

@@ -272,8 +272,9 @@ impl Request<serde_json::Value> {
     ///
     /// `path` is the whole path (`/v1/customers/cus_123`), its ids escaped with
     /// [`path_segment`](crate::path_segment); `params` (any `Serialize` struct or
-    /// map, such as `serde_json::json!({"limit": 3})`; `json!({})` for none) go in the query string for
-    /// `GET` and `DELETE`, and in the form-encoded body for `POST`. The request is
+    /// map, such as `serde_json::json!({"limit": 3})`; `json!({})` for none) go in
+    /// the query string for `GET` and `DELETE`, and in the form-encoded body for
+    /// `POST`. The request is
     /// sent exactly as a generated method's is: [`send`](Request::send) checks the
     /// path, adds the same headers and retries the same way; a different
     /// `Stripe-Version` can be asked for with [`RequestOptions::api_version`].

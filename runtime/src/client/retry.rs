@@ -10,14 +10,15 @@ pub(crate) const MAX_DELAY: Duration = Duration::from_secs(5);
 
 /// What came back from one attempt, as far as the retry decision cares.
 pub(crate) enum Outcome<'a> {
-    /// No response: the connection failed, timed out or broke before the whole
-    /// body was read.
-    NoResponse,
+    /// No response: the connection failed or broke before the whole body was read,
+    /// or (`timed_out`) the attempt's time ran out.
+    NoResponse { timed_out: bool },
     /// A response with this status, `Stripe-Should-Retry` header and body.
     Response { status: u16, should_retry: Option<&'a [u8]>, body: &'a [u8] },
 }
 
-/// Whether to retry after `outcome`, with `retries` retries done out of `max_retries`.
+/// Why to retry after `outcome`, with `retries` retries done out of `max_retries`,
+/// or `None` not to retry.
 ///
 /// In order:
 /// 1. out of retries: no;
@@ -28,18 +29,14 @@ pub(crate) enum Outcome<'a> {
 ///    stripe-python and stripe-go; stripe-node relies on the header for this);
 /// 6. 500 and above: yes;
 /// 7. anything else: no.
-#[cfg(test)]
-pub(crate) fn should_retry(outcome: &Outcome<'_>, retries: u32, max_retries: u32) -> bool {
-    retry_reason(outcome, retries, max_retries).is_some()
-}
-
-/// Why to retry after `outcome` (see [`should_retry`] for the rules), or `None`.
 pub(crate) fn retry_reason(outcome: &Outcome<'_>, retries: u32, max_retries: u32) -> Option<&'static str> {
     if retries >= max_retries {
         return None;
     }
-    let Outcome::Response { status, should_retry, body } = *outcome else {
-        return Some("no response");
+    let (status, should_retry, body) = match *outcome {
+        Outcome::NoResponse { timed_out: true } => return Some("timeout"),
+        Outcome::NoResponse { timed_out: false } => return Some("connection error"),
+        Outcome::Response { status, should_retry, body } => (status, should_retry, body),
     };
     match should_retry {
         Some(b"false") => return None,
@@ -83,6 +80,12 @@ pub(crate) fn jitter() -> f64 {
 mod tests {
     use super::*;
 
+    fn should_retry(outcome: &Outcome<'_>, retries: u32, max_retries: u32) -> bool {
+        retry_reason(outcome, retries, max_retries).is_some()
+    }
+
+    const NO_RESPONSE: Outcome<'static> = Outcome::NoResponse { timed_out: false };
+
     fn response<'a>(status: u16, should_retry: Option<&'a [u8]>, body: &'a [u8]) -> Outcome<'a> {
         Outcome::Response { status, should_retry, body }
     }
@@ -91,7 +94,8 @@ mod tests {
     fn retries_as_stripe_node_does() {
         let no = |o: Outcome<'_>| assert!(!should_retry(&o, 0, 2));
         let yes = |o: Outcome<'_>| assert!(should_retry(&o, 0, 2));
-        yes(Outcome::NoResponse);
+        yes(NO_RESPONSE);
+        yes(Outcome::NoResponse { timed_out: true });
         yes(response(409, None, b""));
         yes(response(500, None, b""));
         yes(response(502, None, b"<html>"));
@@ -109,7 +113,7 @@ mod tests {
         yes(response(200, Some(b"true"), b""));
         no(response(200, None, b""));
         // Out of retries, whatever the response says.
-        assert!(!should_retry(&Outcome::NoResponse, 2, 2));
+        assert!(!should_retry(&NO_RESPONSE, 2, 2));
         assert!(!should_retry(&response(400, Some(b"true"), b""), 2, 2));
         assert!(!should_retry(&response(500, None, b""), 0, 0));
         assert!(should_retry(&response(500, None, b""), 1, 2));

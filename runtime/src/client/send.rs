@@ -174,29 +174,26 @@ async fn attempts<'c>(client: &'c Client, prepared: Prepared<'c>) -> Result<Sent
             // Dropping the attempt on a timeout drops its connection too.
             Err(_elapsed) => Err(Error::Timeout { timeout }),
         };
-        let response = match outcome {
-            Ok(response) => response,
-            Err(error) => {
-                if retry::retry_reason(&Outcome::NoResponse, retries, max_retries).is_some() {
-                    let reason = if matches!(error, Error::Timeout { .. }) { "timeout" } else { "connection error" };
-                    sleep_before_retry(&inner.settings, retries, reason, None).await;
-                    retries += 1;
-                    continue;
-                }
-                span.record("attempt", retries + 1);
-                return Err(error);
-            }
+        let retry = {
+            let decided = match &outcome {
+                Ok(response) => Outcome::Response {
+                    status: response.status,
+                    should_retry: response.headers.get("stripe-should-retry").map(HeaderValue::as_bytes),
+                    body: &response.body,
+                },
+                Err(error) => Outcome::NoResponse { timed_out: matches!(error, Error::Timeout { .. }) },
+            };
+            retry::retry_reason(&decided, retries, max_retries)
         };
-        let HttpResponse { status, headers: response_headers, body: response_body } = response;
-        let should_retry = response_headers.get("stripe-should-retry").map(HeaderValue::as_bytes);
-        let outcome = Outcome::Response { status, should_retry, body: &response_body };
-        if let Some(reason) = retry::retry_reason(&outcome, retries, max_retries) {
-            sleep_before_retry(&inner.settings, retries, reason, Some(status)).await;
+        if let Some(reason) = retry {
+            let status = outcome.as_ref().ok().map(|response| response.status);
+            sleep_before_retry(&inner.settings, retries, reason, status).await;
             retries += 1;
             continue;
         }
-        let request_id = header_text(&response_headers, "request-id");
         span.record("attempt", retries + 1);
+        let HttpResponse { status, headers: response_headers, body: response_body } = outcome?;
+        let request_id = header_text(&response_headers, "request-id");
         span.record("status", status);
         if let Some(request_id) = &request_id {
             span.record("request_id", request_id.as_str());
