@@ -44,7 +44,24 @@ const RESERVED_TYPES: &[&str] = &[
     "Into",
     "IntoIterator",
     "Visitor",
+    // What a struct's `Serialize` and `Deserialize` impls name: the runtime's helpers, and the
+    // struct of its fields' slots declared inside it (`SLOTS_STRUCT`).
+    "Deserializer",
+    "Serializer",
+    "FieldWriter",
+    "FieldSlots",
+    "FieldValue",
+    "MissingField",
+    "Slots",
+    // Type parameters of the generated trait impls.
+    "D",
+    "S",
+    "V",
 ];
+
+/// Name of the struct of a model's field slots, declared inside its `Deserialize`
+/// impl (see `stripe_runtime::fields`).
+pub const SLOTS_STRUCT: &str = "Slots";
 
 /// Crates the generated code names by path (`serde_json::Value`,
 /// `stripe_runtime::Request`, `use std::collections::BTreeMap`), which a generated

@@ -5,10 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use stripe_runtime::{
     path_segment, wire_enum, List, Method, Object, ObjectName, ObjectTag, ParamsIn,
     RangeQuery, Timestamp,
+};
+use stripe_runtime::fields::{
+    decode_struct, FieldSlots, FieldValue, FieldWriter, MissingField,
 };
 
 use crate::identity::verification_report::VerificationReport;
@@ -40,11 +43,10 @@ use crate::identity::verification_session::VerificationSession;
 ///
 /// We only guarantee access to events through the
 /// [Retrieve Event API](https://stripe.com/docs/api#retrieve_event) for 30 days.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     /// The kind of object: always `event`. A payload whose `object` names another kind does not
     /// decode as a `Event`.
-    #[serde(default)]
     pub object: ObjectTag<Event>,
     /// The connected account that originates the event.
     pub account: Option<String>,
@@ -66,7 +68,6 @@ pub struct Event {
     /// Information on the API request that triggers the event.
     pub request: Option<Request>,
     /// Description of the event (for example, `invoice.created` or `charge.refunded`).
-    #[serde(rename = "type")]
     pub type_: EventType,
 }
 
@@ -80,6 +81,7 @@ impl Event {
     /// according to your current Stripe API version or `Stripe-Version` header).
     ///
     /// `GET /v1/events`
+    #[inline]
     pub fn list(params: &ListParams) -> stripe_runtime::Request<List<Event>> {
         stripe_runtime::Request::new(
             &crate::API_SPEC,
@@ -94,6 +96,7 @@ impl Event {
     /// might have received in a webhook.
     ///
     /// `GET /v1/events/{id}`
+    #[inline]
     pub fn retrieve(
         id: &str,
         params: &RetrieveParams,
@@ -108,6 +111,80 @@ impl Event {
     }
 }
 
+impl Serialize for Event {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "Event", 10);
+        fields.field("object", &self.object);
+        fields.field("account", &self.account);
+        fields.field("api_version", &self.api_version);
+        fields.field("created", &self.created);
+        fields.field("data", &self.data);
+        fields.field("id", &self.id);
+        fields.field("livemode", &self.livemode);
+        fields.field("pending_webhooks", &self.pending_webhooks);
+        fields.field("request", &self.request);
+        fields.field("type", &self.type_);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            object: Option<ObjectTag<Event>>,
+            account: Option<Option<String>>,
+            api_version: Option<Option<String>>,
+            created: Option<Timestamp>,
+            data: Option<Data>,
+            id: Option<String>,
+            livemode: Option<bool>,
+            pending_webhooks: Option<i64>,
+            request: Option<Option<Request>>,
+            type_: Option<EventType>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = Event;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "object" => value.fill(&mut self.object),
+                    "account" => value.fill(&mut self.account),
+                    "api_version" => value.fill(&mut self.api_version),
+                    "created" => value.fill(&mut self.created),
+                    "data" => value.fill(&mut self.data),
+                    "id" => value.fill(&mut self.id),
+                    "livemode" => value.fill(&mut self.livemode),
+                    "pending_webhooks" => value.fill(&mut self.pending_webhooks),
+                    "request" => value.fill(&mut self.request),
+                    "type" => value.fill(&mut self.type_),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<Event, MissingField> {
+                Ok(Event {
+                    object: self.object.unwrap_or_default(),
+                    account: self.account.flatten(),
+                    api_version: self.api_version.flatten(),
+                    created: self.created.ok_or(MissingField("created"))?,
+                    data: self.data.ok_or(MissingField("data"))?,
+                    id: self.id.ok_or(MissingField("id"))?,
+                    livemode: self.livemode.ok_or(MissingField("livemode"))?,
+                    pending_webhooks: self
+                        .pending_webhooks
+                        .ok_or(MissingField("pending_webhooks"))?,
+                    request: self.request.flatten(),
+                    type_: self.type_.ok_or(MissingField("type"))?,
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "Event")
+    }
+}
+
 impl ObjectName for Event {
     const OBJECT_NAME: &'static str = "event";
 }
@@ -119,7 +196,7 @@ impl Object for Event {
 }
 
 /// The `data` of `Event`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Data {
     /// Object containing the API resource relevant to the event. For example, an `invoice.created`
     /// event will have a full [invoice object](https://stripe.com/docs/api#invoice_object) as the
@@ -130,6 +207,46 @@ pub struct Data {
     /// elements, this object contains the entire array. In Stripe API versions 2017-04-06 or
     /// earlier, an updated array attribute in this object includes only the updated array elements.
     pub previous_attributes: Option<BTreeMap<String, serde_json::Value>>,
+}
+
+impl Serialize for Data {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "Data", 2);
+        fields.field("object", &self.object);
+        fields.field("previous_attributes", &self.previous_attributes);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Data {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            object: Option<EventObject>,
+            previous_attributes: Option<Option<BTreeMap<String, serde_json::Value>>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = Data;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "object" => value.fill(&mut self.object),
+                    "previous_attributes" => value.fill(&mut self.previous_attributes),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<Data, MissingField> {
+                Ok(Data {
+                    object: self.object.ok_or(MissingField("object"))?,
+                    previous_attributes: self.previous_attributes.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "Data")
+    }
 }
 
 /// Object containing the API resource relevant to the event. For example, an `invoice.created`
@@ -1278,7 +1395,7 @@ impl EventType {
 wire_enum!(EventType);
 
 /// Information on the API request that triggers the event.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Request {
     /// ID of the API request that caused the event. If null, the event was automatic (e.g.,
     /// Stripe's automatic subscription handling). Request logs are available in the
@@ -1289,49 +1406,81 @@ pub struct Request {
     pub idempotency_key: Option<String>,
 }
 
+impl Serialize for Request {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "Request", 2);
+        fields.field("id", &self.id);
+        fields.field("idempotency_key", &self.idempotency_key);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Request {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            id: Option<Option<String>>,
+            idempotency_key: Option<Option<String>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = Request;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "id" => value.fill(&mut self.id),
+                    "idempotency_key" => value.fill(&mut self.idempotency_key),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<Request, MissingField> {
+                Ok(Request {
+                    id: self.id.flatten(),
+                    idempotency_key: self.idempotency_key.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "Request")
+    }
+}
+
 /// Parameters of `GET /v1/events`.
 ///
 /// List events, going back up to 30 days. Each event data is rendered according to Stripe API
 /// version at its creation time, specified in
 /// [event object](https://docs.stripe.com/api/events/object) `api_version` attribute (not according
 /// to your current Stripe API version or `Stripe-Version` header).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListParams {
     /// Only return events that were created during the given date interval.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<RangeQuery<i64>>,
     /// Filter events by whether all webhooks were successfully delivered. If false, events which
     /// are still pending or have failed all delivery attempts to a webhook endpoint will be
     /// returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_success: Option<bool>,
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in
     /// the list. For instance, if you make a list request and receive 100 objects, starting with
     /// `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the
     /// previous page of the list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ending_before: Option<String>,
     /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the
     /// default is 10.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in
     /// the list. For instance, if you make a list request and receive 100 objects, ending with
     /// `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the
     /// next page of the list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<String>,
     /// A string containing a specific event name, or group of events using * as a wildcard. The
     /// list will be filtered to include only events with a matching event property.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// An array of up to 20 strings containing specific event names. The list will be filtered to
     /// include only events with a matching event property. You may pass either `type` or `types`,
     /// but not both.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<String>>,
 }
 
@@ -1405,14 +1554,28 @@ impl ListParams {
     }
 }
 
+impl Serialize for ListParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "ListParams", 8);
+        fields.field("created", &self.created);
+        fields.field("delivery_success", &self.delivery_success);
+        fields.field("ending_before", &self.ending_before);
+        fields.field("expand", &self.expand);
+        fields.field("limit", &self.limit);
+        fields.field("starting_after", &self.starting_after);
+        fields.field("type", &self.type_);
+        fields.field("types", &self.types);
+        fields.end()
+    }
+}
+
 /// Parameters of `GET /v1/events/{id}`.
 ///
 /// Retrieves the details of an event. Supply the unique identifier of the event, which you might
 /// have received in a webhook.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RetrieveParams {
     /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
 
@@ -1429,5 +1592,13 @@ impl RetrieveParams {
     ) -> Self {
         self.expand = Some(expand.into_iter().map(Into::into).collect());
         self
+    }
+}
+
+impl Serialize for RetrieveParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "RetrieveParams", 1);
+        fields.field("expand", &self.expand);
+        fields.end()
     }
 }

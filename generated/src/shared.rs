@@ -3,10 +3,13 @@
 
 //! Types used by several resources.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use stripe_runtime::fields::{
+    decode_struct, FieldSlots, FieldValue, FieldWriter, MissingField,
+};
 
 /// The `address` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Address {
     /// City, district, suburb, town, or village.
     pub city: Option<String>,
@@ -21,4 +24,60 @@ pub struct Address {
     pub postal_code: Option<String>,
     /// State, county, province, or region.
     pub state: Option<String>,
+}
+
+impl Serialize for Address {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "Address", 6);
+        fields.field("city", &self.city);
+        fields.field("country", &self.country);
+        fields.field("line1", &self.line1);
+        fields.field("line2", &self.line2);
+        fields.field("postal_code", &self.postal_code);
+        fields.field("state", &self.state);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            city: Option<Option<String>>,
+            country: Option<Option<String>>,
+            line1: Option<Option<String>>,
+            line2: Option<Option<String>>,
+            postal_code: Option<Option<String>>,
+            state: Option<Option<String>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = Address;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "city" => value.fill(&mut self.city),
+                    "country" => value.fill(&mut self.country),
+                    "line1" => value.fill(&mut self.line1),
+                    "line2" => value.fill(&mut self.line2),
+                    "postal_code" => value.fill(&mut self.postal_code),
+                    "state" => value.fill(&mut self.state),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<Address, MissingField> {
+                Ok(Address {
+                    city: self.city.flatten(),
+                    country: self.country.flatten(),
+                    line1: self.line1.flatten(),
+                    line2: self.line2.flatten(),
+                    postal_code: self.postal_code.flatten(),
+                    state: self.state.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "Address")
+    }
 }

@@ -89,6 +89,7 @@
 
 mod client;
 mod expandable;
+pub mod fields;
 pub mod form;
 mod list;
 pub mod mock;

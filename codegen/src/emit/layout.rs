@@ -2,10 +2,12 @@
 //!
 //! Each item is printed on its own, and items are joined with a blank line (except
 //! consecutive `use` items of one group: `std`, other crates, this crate). The items
-//! of an `impl` are printed one by one inside their `impl` and joined the same way.
-//! Doc comments and attributes are part of the item they are on, so they stay with it.
+//! of an `impl` are printed one by one inside their `impl` and joined the same way,
+//! and so are the statements of a function that declares items (a `Deserialize`
+//! impl and its field slots). Doc comments and attributes are part of the item they
+//! are on, so they stay with it.
 
-use syn::{File, ImplItem, Item, ItemImpl, UseTree};
+use syn::{File, ImplItem, Item, ItemImpl, Stmt, UseTree};
 
 use super::scope::import_group;
 
@@ -26,12 +28,81 @@ pub fn print(file: File) -> String {
             out.push('\n');
         }
         previous_use = use_group;
-        out.push_str(&match item {
-            Item::Impl(imp) if imp.items.len() > 1 => print_impl(imp),
-            item => prettyplease::unparse(&File { shebang: None, attrs: Vec::new(), items: vec![item] }),
-        });
+        out.push_str(&print_item(item));
     }
     out
+}
+
+/// One item, with the blank lines inside it.
+fn print_item(item: Item) -> String {
+    match item {
+        Item::Impl(imp) if imp.items.len() > 1 => print_impl(imp),
+        Item::Impl(imp) if declares_items(&imp) => print_fn_with_items(imp),
+        item => unparse(item),
+    }
+}
+
+/// prettyplease's text of one item.
+fn unparse(item: Item) -> String {
+    prettyplease::unparse(&File { shebang: None, attrs: Vec::new(), items: vec![item] })
+}
+
+/// Whether `imp` is one function whose body declares items.
+fn declares_items(imp: &ItemImpl) -> bool {
+    matches!(&imp.items[..], [ImplItem::Fn(f)] if f.block.stmts.iter().any(|s| matches!(s, Stmt::Item(_))))
+}
+
+/// An `impl` of one function whose body declares items: each statement printed on
+/// its own (items as at the top level) and joined with blank lines. The `impl`
+/// printed with an empty body gives the text around them. Should that not be how
+/// prettyplease prints it, the `impl` is printed whole instead.
+fn print_fn_with_items(mut imp: ItemImpl) -> String {
+    let stmts = std::mem::take(&mut function_body(&mut imp).stmts);
+    let mut file = File { shebang: None, attrs: Vec::new(), items: vec![Item::Impl(imp)] };
+    let shell = prettyplease::unparse(&file);
+    // Statements other than items, printed first (by reference), so that nothing is
+    // consumed before it is known that the layout applies.
+    let texts: Vec<Option<String>> = stmts
+        .iter()
+        .map(|stmt| if matches!(stmt, Stmt::Item(_)) { Some(String::new()) } else { statement(stmt) })
+        .collect();
+    let head = shell.strip_suffix("{}\n}\n").filter(|_| texts.iter().all(Option::is_some)).map(str::to_string);
+    let Item::Impl(imp) = &mut file.items[0] else { unreachable!("the file holds the impl") };
+    function_body(imp).stmts = stmts;
+    let Some(head) = head else { return prettyplease::unparse(&file) };
+    let Some(Item::Impl(mut imp)) = file.items.pop() else { unreachable!("the file holds the impl") };
+    let stmts = std::mem::take(&mut function_body(&mut imp).stmts);
+    let body: Vec<String> = stmts
+        .into_iter()
+        .zip(texts)
+        .map(|(stmt, text)| match stmt {
+            Stmt::Item(item) => indented(&print_item(item), "        "),
+            _ => indented(&text.unwrap_or_default(), "        "),
+        })
+        .collect();
+    format!("{head}{{\n{}    }}\n}}\n", body.join("\n"))
+}
+
+/// The body of the one function of `imp` (see [`declares_items`]).
+fn function_body(imp: &mut ItemImpl) -> &mut syn::Block {
+    match &mut imp.items[0] {
+        ImplItem::Fn(f) => &mut f.block,
+        _ => unreachable!("declares_items checked that the impl is one function"),
+    }
+}
+
+/// A statement that is not an item, as prettyplease prints it at the top of a
+/// function body, taken out of the function and unindented.
+fn statement(stmt: &Stmt) -> Option<String> {
+    let function: syn::ItemFn = syn::parse_quote!(fn f() { #stmt });
+    let text = unparse(Item::Fn(function));
+    let inner = text.strip_prefix("fn f() {\n")?.strip_suffix("}\n")?;
+    Some(inner.lines().map(|line| format!("{}\n", line.strip_prefix("    ").unwrap_or(line))).collect())
+}
+
+/// `text` with `indent` before every line that is not empty.
+fn indented(text: &str, indent: &str) -> String {
+    text.lines().map(|line| if line.is_empty() { "\n".to_string() } else { format!("{indent}{line}\n") }).collect()
 }
 
 /// The first segment of a `use` path.

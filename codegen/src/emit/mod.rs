@@ -15,6 +15,7 @@ mod methods;
 mod models;
 mod params;
 mod scope;
+mod serde_impls;
 mod syntax;
 mod threads;
 mod unions;

@@ -5,6 +5,7 @@ use quote::quote;
 
 use super::doc_attrs::{doc_attrs, member_doc_attrs};
 use super::scope::Scope;
+use super::serde_impls::{deserialize_impl, serialize_impl};
 use super::syntax::{field_decl, ident};
 use super::TypeItems;
 use crate::error::Result;
@@ -20,20 +21,20 @@ pub fn emit_struct(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -> Res
         fields.push(object_field(def, object, scope)?);
     }
     for field in &s.fields {
-        fields.push(field_decl(ir, def, field, &field_docs(field), None, scope)?);
+        fields.push(field_decl(ir, def, field, &field_docs(field), scope)?);
     }
-    let serialize = scope.name("serde::Serialize");
-    let deserialize = scope.name("serde::Deserialize");
     let mut items = TypeItems {
         def: quote! {
             #docs
-            #[derive(Clone, Debug, PartialEq, #serialize, #deserialize)]
+            #[derive(Clone, Debug, PartialEq)]
             pub struct #name {
                 #(#fields)*
             }
         },
         ..TypeItems::default()
     };
+    items.after.push(serialize_impl(def, s, scope)?);
+    items.after.push(deserialize_impl(ir, def, s, scope)?);
     if let Some(object) = &s.object_name {
         let doc = member_doc_attrs(&format!("The value of `object` in every `{}` sent by the API.", def.name), scope);
         items.inherent.push(quote! {
@@ -76,7 +77,6 @@ fn object_field(def: &TypeDef, object: &str, scope: &mut Scope) -> Result<TokenS
     );
     Ok(quote! {
         #docs
-        #[serde(default)]
         pub #field: #tag<#name>,
     })
 }

@@ -9,6 +9,7 @@ use quote::quote;
 
 use super::doc_attrs::{doc_attrs, member_doc_attrs};
 use super::scope::Scope;
+use super::serde_impls::serialize_impl;
 use super::syntax::{field_decl, ident, render};
 use super::TypeItems;
 use crate::error::{Error, Result};
@@ -34,8 +35,7 @@ pub fn emit_params(
     for field in &s.fields {
         let field_ident = ident(&field.rust_name)?;
         let docs = field_docs(field, site);
-        let skip = (!field.required).then(|| quote!(skip_serializing_if = "Option::is_none"));
-        fields.push(field_decl(ir, def, field, &docs, skip, scope)?);
+        fields.push(field_decl(ir, def, field, &docs, scope)?);
 
         let (arg_ty, value) = argument(ir, field, scope)?;
         if field.required {
@@ -74,20 +74,19 @@ pub fn emit_params(
             });
         }
     }
-    let serialize = scope.name("serde::Serialize");
     let default = new_args.is_empty().then(|| quote!(Default,));
     let mut inherent = vec![constructor(s, &new_args, &new_inits, scope)];
     inherent.extend(setters);
     Ok(TypeItems {
         def: quote! {
             #docs
-            #[derive(Clone, Debug, #default PartialEq, #serialize)]
+            #[derive(Clone, Debug, #default PartialEq)]
             pub struct #name {
                 #(#fields)*
             }
         },
         inherent,
-        after: Vec::new(),
+        after: vec![serialize_impl(def, s, scope)?],
     })
 }
 

@@ -1,5 +1,5 @@
 //! The Rust syntax every emitter writes: identifiers, types as used from a file,
-//! field declarations and `#[serde]` attributes.
+//! and field declarations.
 
 use std::str::FromStr;
 
@@ -71,34 +71,17 @@ pub fn spelled(spell: impl FnOnce(&mut dyn FnMut(&str) -> String) -> String, sco
     TokenStream::from_str(&text).map_err(|e| Error::file("spec/codegen.yaml", format!("cannot spell `{text}`: {e}")))
 }
 
-/// A field of `def`: `docs`, its serde attribute (`rename` where the Rust name
-/// differs from the wire name, then `serde`) and `pub name: Type`, typed as
-/// [`rust_type::field_type`] spells it.
-pub fn field_decl(
-    ir: &Ir,
-    def: &TypeDef,
-    field: &Field,
-    docs: &str,
-    serde: Option<TokenStream>,
-    scope: &mut Scope,
-) -> Result<TokenStream> {
+/// A field of `def`: `docs` and `pub name: Type`, typed as
+/// [`rust_type::field_type`] spells it. (Its name on the wire is in the struct's
+/// serde impls, see `serde_impls`.)
+pub fn field_decl(ir: &Ir, def: &TypeDef, field: &Field, docs: &str, scope: &mut Scope) -> Result<TokenStream> {
     let name = ident(&field.rust_name)?;
     let ty = spelled(|name| rust_type::field_type(ir, field, def.usage, name), scope)?;
-    let wire = &field.wire_name;
-    let rename = (field.rust_name != field.wire_name).then(|| quote!(rename = #wire));
-    let serde = serde_attr(rename.into_iter().chain(serde));
     let docs = member_doc_attrs(docs, scope);
     Ok(quote! {
         #docs
-        #serde
         pub #name: #ty,
     })
-}
-
-/// One `#[serde(...)]` attribute with all of `args`, or nothing when there are none.
-pub fn serde_attr(args: impl IntoIterator<Item = TokenStream>) -> Option<TokenStream> {
-    let args: Vec<TokenStream> = args.into_iter().collect();
-    (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]))
 }
 
 #[cfg(test)]

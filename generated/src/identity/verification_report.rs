@@ -3,10 +3,13 @@
 
 //! The `identity.verification_report` resource: [`VerificationReport`] and the types only it uses.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use stripe_runtime::{
     path_segment, wire_enum, List, Method, Object, ObjectName, ObjectTag, ParamsIn,
     RangeQuery, Request, Timestamp,
+};
+use stripe_runtime::fields::{
+    decode_struct, FieldSlots, FieldValue, FieldWriter, MissingField,
 };
 
 use crate::shared::Address;
@@ -24,11 +27,10 @@ use crate::shared::Address;
 ///
 /// Related guides:
 /// [Accessing verification results](https://stripe.com/docs/identity/verification-sessions#results).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VerificationReport {
     /// The kind of object: always `identity.verification_report`. A payload whose `object` names
     /// another kind does not decode as a `VerificationReport`.
-    #[serde(default)]
     pub object: ObjectTag<VerificationReport>,
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and
     /// can be used to reconcile this verification with your internal systems.
@@ -53,7 +55,6 @@ pub struct VerificationReport {
     /// Result from a selfie check
     pub selfie: Option<Selfie>,
     /// Type of report.
-    #[serde(rename = "type")]
     pub type_: Type,
     /// The configuration token of a Verification Flow from the dashboard.
     pub verification_flow: Option<String>,
@@ -68,6 +69,7 @@ impl VerificationReport {
     /// List all verification reports.
     ///
     /// `GET /v1/identity/verification_reports`
+    #[inline]
     pub fn list(params: &ListParams) -> Request<List<VerificationReport>> {
         Request::new(
             &crate::API_SPEC,
@@ -81,6 +83,7 @@ impl VerificationReport {
     /// Retrieves an existing VerificationReport
     ///
     /// `GET /v1/identity/verification_reports/{report}`
+    #[inline]
     pub fn retrieve(
         report: &str,
         params: &RetrieveParams,
@@ -95,6 +98,94 @@ impl VerificationReport {
     }
 }
 
+impl Serialize for VerificationReport {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "VerificationReport", 14);
+        fields.field("object", &self.object);
+        fields.field("client_reference_id", &self.client_reference_id);
+        fields.field("created", &self.created);
+        fields.field("document", &self.document);
+        fields.field("email", &self.email);
+        fields.field("id", &self.id);
+        fields.field("id_number", &self.id_number);
+        fields.field("livemode", &self.livemode);
+        fields.field("options", &self.options);
+        fields.field("phone", &self.phone);
+        fields.field("selfie", &self.selfie);
+        fields.field("type", &self.type_);
+        fields.field("verification_flow", &self.verification_flow);
+        fields.field("verification_session", &self.verification_session);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VerificationReport {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            object: Option<ObjectTag<VerificationReport>>,
+            client_reference_id: Option<Option<String>>,
+            created: Option<Timestamp>,
+            document: Option<Option<Document>>,
+            email: Option<Option<Email>>,
+            id: Option<String>,
+            id_number: Option<Option<IdNumber>>,
+            livemode: Option<bool>,
+            options: Option<Option<Options>>,
+            phone: Option<Option<Phone>>,
+            selfie: Option<Option<Selfie>>,
+            type_: Option<Type>,
+            verification_flow: Option<Option<String>>,
+            verification_session: Option<Option<String>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = VerificationReport;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "object" => value.fill(&mut self.object),
+                    "client_reference_id" => value.fill(&mut self.client_reference_id),
+                    "created" => value.fill(&mut self.created),
+                    "document" => value.fill(&mut self.document),
+                    "email" => value.fill(&mut self.email),
+                    "id" => value.fill(&mut self.id),
+                    "id_number" => value.fill(&mut self.id_number),
+                    "livemode" => value.fill(&mut self.livemode),
+                    "options" => value.fill(&mut self.options),
+                    "phone" => value.fill(&mut self.phone),
+                    "selfie" => value.fill(&mut self.selfie),
+                    "type" => value.fill(&mut self.type_),
+                    "verification_flow" => value.fill(&mut self.verification_flow),
+                    "verification_session" => value.fill(&mut self.verification_session),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<VerificationReport, MissingField> {
+                Ok(VerificationReport {
+                    object: self.object.unwrap_or_default(),
+                    client_reference_id: self.client_reference_id.flatten(),
+                    created: self.created.ok_or(MissingField("created"))?,
+                    document: self.document.flatten(),
+                    email: self.email.flatten(),
+                    id: self.id.ok_or(MissingField("id"))?,
+                    id_number: self.id_number.flatten(),
+                    livemode: self.livemode.ok_or(MissingField("livemode"))?,
+                    options: self.options.flatten(),
+                    phone: self.phone.flatten(),
+                    selfie: self.selfie.flatten(),
+                    type_: self.type_.ok_or(MissingField("type"))?,
+                    verification_flow: self.verification_flow.flatten(),
+                    verification_session: self.verification_session.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "VerificationReport")
+    }
+}
+
 impl ObjectName for VerificationReport {
     const OBJECT_NAME: &'static str = "identity.verification_report";
 }
@@ -106,7 +197,7 @@ impl Object for VerificationReport {
 }
 
 /// Result from a document check
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Document {
     /// Address as it appears in the document.
     pub address: Option<Address>,
@@ -131,12 +222,91 @@ pub struct Document {
     /// Status of this `document` check.
     pub status: DocumentStatus,
     /// Type of the document.
-    #[serde(rename = "type")]
     pub type_: Option<DocumentType>,
 }
 
+impl Serialize for Document {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "Document", 12);
+        fields.field("address", &self.address);
+        fields.field("dob", &self.dob);
+        fields.field("error", &self.error);
+        fields.field("expiration_date", &self.expiration_date);
+        fields.field("files", &self.files);
+        fields.field("first_name", &self.first_name);
+        fields.field("issued_date", &self.issued_date);
+        fields.field("issuing_country", &self.issuing_country);
+        fields.field("last_name", &self.last_name);
+        fields.field("number", &self.number);
+        fields.field("status", &self.status);
+        fields.field("type", &self.type_);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Document {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            address: Option<Option<Address>>,
+            dob: Option<Option<DocumentDob>>,
+            error: Option<Option<DocumentError>>,
+            expiration_date: Option<Option<DocumentExpirationDate>>,
+            files: Option<Option<Vec<String>>>,
+            first_name: Option<Option<String>>,
+            issued_date: Option<Option<DocumentIssuedDate>>,
+            issuing_country: Option<Option<String>>,
+            last_name: Option<Option<String>>,
+            number: Option<Option<String>>,
+            status: Option<DocumentStatus>,
+            type_: Option<Option<DocumentType>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = Document;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "address" => value.fill(&mut self.address),
+                    "dob" => value.fill(&mut self.dob),
+                    "error" => value.fill(&mut self.error),
+                    "expiration_date" => value.fill(&mut self.expiration_date),
+                    "files" => value.fill(&mut self.files),
+                    "first_name" => value.fill(&mut self.first_name),
+                    "issued_date" => value.fill(&mut self.issued_date),
+                    "issuing_country" => value.fill(&mut self.issuing_country),
+                    "last_name" => value.fill(&mut self.last_name),
+                    "number" => value.fill(&mut self.number),
+                    "status" => value.fill(&mut self.status),
+                    "type" => value.fill(&mut self.type_),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<Document, MissingField> {
+                Ok(Document {
+                    address: self.address.flatten(),
+                    dob: self.dob.flatten(),
+                    error: self.error.flatten(),
+                    expiration_date: self.expiration_date.flatten(),
+                    files: self.files.flatten(),
+                    first_name: self.first_name.flatten(),
+                    issued_date: self.issued_date.flatten(),
+                    issuing_country: self.issuing_country.flatten(),
+                    last_name: self.last_name.flatten(),
+                    number: self.number.flatten(),
+                    status: self.status.ok_or(MissingField("status"))?,
+                    type_: self.type_.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "Document")
+    }
+}
+
 /// Point in Time
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DocumentDob {
     /// Numerical day between 1 and 31.
     pub day: Option<i64>,
@@ -146,14 +316,98 @@ pub struct DocumentDob {
     pub year: Option<i64>,
 }
 
+impl Serialize for DocumentDob {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "DocumentDob", 3);
+        fields.field("day", &self.day);
+        fields.field("month", &self.month);
+        fields.field("year", &self.year);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DocumentDob {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            day: Option<Option<i64>>,
+            month: Option<Option<i64>>,
+            year: Option<Option<i64>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = DocumentDob;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "day" => value.fill(&mut self.day),
+                    "month" => value.fill(&mut self.month),
+                    "year" => value.fill(&mut self.year),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<DocumentDob, MissingField> {
+                Ok(DocumentDob {
+                    day: self.day.flatten(),
+                    month: self.month.flatten(),
+                    year: self.year.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "DocumentDob")
+    }
+}
+
 /// Details on the verification error. Present when status is `unverified`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DocumentError {
     /// A short machine-readable string giving the reason for the verification failure.
     pub code: Option<DocumentErrorCode>,
     /// A human-readable message giving the reason for the failure. These messages can be shown to
     /// your users.
     pub reason: Option<String>,
+}
+
+impl Serialize for DocumentError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "DocumentError", 2);
+        fields.field("code", &self.code);
+        fields.field("reason", &self.reason);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DocumentError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            code: Option<Option<DocumentErrorCode>>,
+            reason: Option<Option<String>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = DocumentError;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "code" => value.fill(&mut self.code),
+                    "reason" => value.fill(&mut self.reason),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<DocumentError, MissingField> {
+                Ok(DocumentError {
+                    code: self.code.flatten(),
+                    reason: self.reason.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "DocumentError")
+    }
 }
 
 /// A short machine-readable string giving the reason for the verification failure.
@@ -196,7 +450,7 @@ impl DocumentErrorCode {
 wire_enum!(DocumentErrorCode);
 
 /// Point in Time
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DocumentExpirationDate {
     /// Numerical day between 1 and 31.
     pub day: Option<i64>,
@@ -206,8 +460,52 @@ pub struct DocumentExpirationDate {
     pub year: Option<i64>,
 }
 
+impl Serialize for DocumentExpirationDate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "DocumentExpirationDate", 3);
+        fields.field("day", &self.day);
+        fields.field("month", &self.month);
+        fields.field("year", &self.year);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DocumentExpirationDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            day: Option<Option<i64>>,
+            month: Option<Option<i64>>,
+            year: Option<Option<i64>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = DocumentExpirationDate;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "day" => value.fill(&mut self.day),
+                    "month" => value.fill(&mut self.month),
+                    "year" => value.fill(&mut self.year),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<DocumentExpirationDate, MissingField> {
+                Ok(DocumentExpirationDate {
+                    day: self.day.flatten(),
+                    month: self.month.flatten(),
+                    year: self.year.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "DocumentExpirationDate")
+    }
+}
+
 /// Point in Time
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DocumentIssuedDate {
     /// Numerical day between 1 and 31.
     pub day: Option<i64>,
@@ -215,6 +513,50 @@ pub struct DocumentIssuedDate {
     pub month: Option<i64>,
     /// The four-digit year.
     pub year: Option<i64>,
+}
+
+impl Serialize for DocumentIssuedDate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "DocumentIssuedDate", 3);
+        fields.field("day", &self.day);
+        fields.field("month", &self.month);
+        fields.field("year", &self.year);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DocumentIssuedDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            day: Option<Option<i64>>,
+            month: Option<Option<i64>>,
+            year: Option<Option<i64>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = DocumentIssuedDate;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "day" => value.fill(&mut self.day),
+                    "month" => value.fill(&mut self.month),
+                    "year" => value.fill(&mut self.year),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<DocumentIssuedDate, MissingField> {
+                Ok(DocumentIssuedDate {
+                    day: self.day.flatten(),
+                    month: self.month.flatten(),
+                    year: self.year.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "DocumentIssuedDate")
+    }
 }
 
 /// Status of this `document` check.
@@ -292,7 +634,7 @@ impl DocumentType {
 wire_enum!(DocumentType);
 
 /// Result from a email check
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Email {
     /// Email to be verified.
     pub email: Option<String>,
@@ -302,14 +644,98 @@ pub struct Email {
     pub status: EmailStatus,
 }
 
+impl Serialize for Email {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "Email", 3);
+        fields.field("email", &self.email);
+        fields.field("error", &self.error);
+        fields.field("status", &self.status);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Email {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            email: Option<Option<String>>,
+            error: Option<Option<EmailError>>,
+            status: Option<EmailStatus>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = Email;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "email" => value.fill(&mut self.email),
+                    "error" => value.fill(&mut self.error),
+                    "status" => value.fill(&mut self.status),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<Email, MissingField> {
+                Ok(Email {
+                    email: self.email.flatten(),
+                    error: self.error.flatten(),
+                    status: self.status.ok_or(MissingField("status"))?,
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "Email")
+    }
+}
+
 /// Details on the verification error. Present when status is `unverified`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EmailError {
     /// A short machine-readable string giving the reason for the verification failure.
     pub code: Option<EmailErrorCode>,
     /// A human-readable message giving the reason for the failure. These messages can be shown to
     /// your users.
     pub reason: Option<String>,
+}
+
+impl Serialize for EmailError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "EmailError", 2);
+        fields.field("code", &self.code);
+        fields.field("reason", &self.reason);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EmailError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            code: Option<Option<EmailErrorCode>>,
+            reason: Option<Option<String>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = EmailError;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "code" => value.fill(&mut self.code),
+                    "reason" => value.fill(&mut self.reason),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<EmailError, MissingField> {
+                Ok(EmailError {
+                    code: self.code.flatten(),
+                    reason: self.reason.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "EmailError")
+    }
 }
 
 /// A short machine-readable string giving the reason for the verification failure.
@@ -383,7 +809,7 @@ impl EmailStatus {
 wire_enum!(EmailStatus);
 
 /// Result from an id_number check
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdNumber {
     /// Date of birth.
     pub dob: Option<IdNumberDob>,
@@ -401,8 +827,68 @@ pub struct IdNumber {
     pub status: IdNumberStatus,
 }
 
+impl Serialize for IdNumber {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "IdNumber", 7);
+        fields.field("dob", &self.dob);
+        fields.field("error", &self.error);
+        fields.field("first_name", &self.first_name);
+        fields.field("id_number", &self.id_number);
+        fields.field("id_number_type", &self.id_number_type);
+        fields.field("last_name", &self.last_name);
+        fields.field("status", &self.status);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for IdNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            dob: Option<Option<IdNumberDob>>,
+            error: Option<Option<IdNumberError>>,
+            first_name: Option<Option<String>>,
+            id_number: Option<Option<String>>,
+            id_number_type: Option<Option<IdNumberIdNumberType>>,
+            last_name: Option<Option<String>>,
+            status: Option<IdNumberStatus>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = IdNumber;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "dob" => value.fill(&mut self.dob),
+                    "error" => value.fill(&mut self.error),
+                    "first_name" => value.fill(&mut self.first_name),
+                    "id_number" => value.fill(&mut self.id_number),
+                    "id_number_type" => value.fill(&mut self.id_number_type),
+                    "last_name" => value.fill(&mut self.last_name),
+                    "status" => value.fill(&mut self.status),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<IdNumber, MissingField> {
+                Ok(IdNumber {
+                    dob: self.dob.flatten(),
+                    error: self.error.flatten(),
+                    first_name: self.first_name.flatten(),
+                    id_number: self.id_number.flatten(),
+                    id_number_type: self.id_number_type.flatten(),
+                    last_name: self.last_name.flatten(),
+                    status: self.status.ok_or(MissingField("status"))?,
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "IdNumber")
+    }
+}
+
 /// Point in Time
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdNumberDob {
     /// Numerical day between 1 and 31.
     pub day: Option<i64>,
@@ -412,14 +898,98 @@ pub struct IdNumberDob {
     pub year: Option<i64>,
 }
 
+impl Serialize for IdNumberDob {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "IdNumberDob", 3);
+        fields.field("day", &self.day);
+        fields.field("month", &self.month);
+        fields.field("year", &self.year);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for IdNumberDob {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            day: Option<Option<i64>>,
+            month: Option<Option<i64>>,
+            year: Option<Option<i64>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = IdNumberDob;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "day" => value.fill(&mut self.day),
+                    "month" => value.fill(&mut self.month),
+                    "year" => value.fill(&mut self.year),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<IdNumberDob, MissingField> {
+                Ok(IdNumberDob {
+                    day: self.day.flatten(),
+                    month: self.month.flatten(),
+                    year: self.year.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "IdNumberDob")
+    }
+}
+
 /// Details on the verification error. Present when status is `unverified`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdNumberError {
     /// A short machine-readable string giving the reason for the verification failure.
     pub code: Option<IdNumberErrorCode>,
     /// A human-readable message giving the reason for the failure. These messages can be shown to
     /// your users.
     pub reason: Option<String>,
+}
+
+impl Serialize for IdNumberError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "IdNumberError", 2);
+        fields.field("code", &self.code);
+        fields.field("reason", &self.reason);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for IdNumberError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            code: Option<Option<IdNumberErrorCode>>,
+            reason: Option<Option<String>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = IdNumberError;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "code" => value.fill(&mut self.code),
+                    "reason" => value.fill(&mut self.reason),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<IdNumberError, MissingField> {
+                Ok(IdNumberError {
+                    code: self.code.flatten(),
+                    reason: self.reason.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "IdNumberError")
+    }
 }
 
 /// A short machine-readable string giving the reason for the verification failure.
@@ -540,7 +1110,7 @@ impl IdNumberStatus {
 wire_enum!(IdNumberStatus);
 
 /// The `options` of `VerificationReport`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Options {
     /// The `document` of this object.
     pub document: Option<OptionsDocument>,
@@ -548,8 +1118,48 @@ pub struct Options {
     pub id_number: Option<OptionsIdNumber>,
 }
 
+impl Serialize for Options {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "Options", 2);
+        fields.field("document", &self.document);
+        fields.field("id_number", &self.id_number);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Options {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            document: Option<Option<OptionsDocument>>,
+            id_number: Option<Option<OptionsIdNumber>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = Options;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "document" => value.fill(&mut self.document),
+                    "id_number" => value.fill(&mut self.id_number),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<Options, MissingField> {
+                Ok(Options {
+                    document: self.document.flatten(),
+                    id_number: self.id_number.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "Options")
+    }
+}
+
 /// The `document` of `Options`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OptionsDocument {
     /// Array of strings of allowed identity document types. If the provided identity document isn’t
     /// one of the allowed types, the verification check will fail with a document_type_not_allowed
@@ -567,6 +1177,54 @@ pub struct OptionsDocument {
     /// photo ID and a picture of your user’s face.
     /// [Learn more](https://stripe.com/docs/identity/selfie).
     pub require_matching_selfie: Option<bool>,
+}
+
+impl Serialize for OptionsDocument {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "OptionsDocument", 4);
+        fields.field("allowed_types", &self.allowed_types);
+        fields.field("require_id_number", &self.require_id_number);
+        fields.field("require_live_capture", &self.require_live_capture);
+        fields.field("require_matching_selfie", &self.require_matching_selfie);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OptionsDocument {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            allowed_types: Option<Option<Vec<OptionsDocumentAllowedTypes>>>,
+            require_id_number: Option<Option<bool>>,
+            require_live_capture: Option<Option<bool>>,
+            require_matching_selfie: Option<Option<bool>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = OptionsDocument;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "allowed_types" => value.fill(&mut self.allowed_types),
+                    "require_id_number" => value.fill(&mut self.require_id_number),
+                    "require_live_capture" => value.fill(&mut self.require_live_capture),
+                    "require_matching_selfie" => value.fill(&mut self.require_matching_selfie),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<OptionsDocument, MissingField> {
+                Ok(OptionsDocument {
+                    allowed_types: self.allowed_types.flatten(),
+                    require_id_number: self.require_id_number.flatten(),
+                    require_live_capture: self.require_live_capture.flatten(),
+                    require_matching_selfie: self.require_matching_selfie.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "OptionsDocument")
+    }
 }
 
 /// Array of strings of allowed identity document types. If the provided identity document isn’t one
@@ -611,11 +1269,38 @@ impl OptionsDocumentAllowedTypes {
 wire_enum!(OptionsDocumentAllowedTypes);
 
 /// The `id_number` of `Options`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OptionsIdNumber {}
 
+impl Serialize for OptionsIdNumber {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        FieldWriter::new(serializer, "OptionsIdNumber", 0).end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OptionsIdNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {}
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = OptionsIdNumber;
+
+            fn fill<V: FieldValue<'a>>(&mut self, _: &str, value: V) -> Result<(), V::Error> {
+                value.skip()
+            }
+
+            fn finish(self) -> Result<OptionsIdNumber, MissingField> {
+                Ok(OptionsIdNumber {})
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "OptionsIdNumber")
+    }
+}
+
 /// Result from a phone check
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Phone {
     /// Details on the verification error. Present when status is `unverified`.
     pub error: Option<PhoneError>,
@@ -625,14 +1310,98 @@ pub struct Phone {
     pub status: PhoneStatus,
 }
 
+impl Serialize for Phone {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "Phone", 3);
+        fields.field("error", &self.error);
+        fields.field("phone", &self.phone);
+        fields.field("status", &self.status);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Phone {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            error: Option<Option<PhoneError>>,
+            phone: Option<Option<String>>,
+            status: Option<PhoneStatus>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = Phone;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "error" => value.fill(&mut self.error),
+                    "phone" => value.fill(&mut self.phone),
+                    "status" => value.fill(&mut self.status),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<Phone, MissingField> {
+                Ok(Phone {
+                    error: self.error.flatten(),
+                    phone: self.phone.flatten(),
+                    status: self.status.ok_or(MissingField("status"))?,
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "Phone")
+    }
+}
+
 /// Details on the verification error. Present when status is `unverified`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PhoneError {
     /// A short machine-readable string giving the reason for the verification failure.
     pub code: Option<PhoneErrorCode>,
     /// A human-readable message giving the reason for the failure. These messages can be shown to
     /// your users.
     pub reason: Option<String>,
+}
+
+impl Serialize for PhoneError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "PhoneError", 2);
+        fields.field("code", &self.code);
+        fields.field("reason", &self.reason);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PhoneError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            code: Option<Option<PhoneErrorCode>>,
+            reason: Option<Option<String>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = PhoneError;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "code" => value.fill(&mut self.code),
+                    "reason" => value.fill(&mut self.reason),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<PhoneError, MissingField> {
+                Ok(PhoneError {
+                    code: self.code.flatten(),
+                    reason: self.reason.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "PhoneError")
+    }
 }
 
 /// A short machine-readable string giving the reason for the verification failure.
@@ -706,7 +1475,7 @@ impl PhoneStatus {
 wire_enum!(PhoneStatus);
 
 /// Result from a selfie check
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Selfie {
     /// ID of the [File](https://stripe.com/docs/api/files) holding the image of the identity
     /// document used in this check.
@@ -720,14 +1489,102 @@ pub struct Selfie {
     pub status: SelfieStatus,
 }
 
+impl Serialize for Selfie {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "Selfie", 4);
+        fields.field("document", &self.document);
+        fields.field("error", &self.error);
+        fields.field("selfie", &self.selfie);
+        fields.field("status", &self.status);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Selfie {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            document: Option<Option<String>>,
+            error: Option<Option<SelfieError>>,
+            selfie: Option<Option<String>>,
+            status: Option<SelfieStatus>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = Selfie;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "document" => value.fill(&mut self.document),
+                    "error" => value.fill(&mut self.error),
+                    "selfie" => value.fill(&mut self.selfie),
+                    "status" => value.fill(&mut self.status),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<Selfie, MissingField> {
+                Ok(Selfie {
+                    document: self.document.flatten(),
+                    error: self.error.flatten(),
+                    selfie: self.selfie.flatten(),
+                    status: self.status.ok_or(MissingField("status"))?,
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "Selfie")
+    }
+}
+
 /// Details on the verification error. Present when status is `unverified`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SelfieError {
     /// A short machine-readable string giving the reason for the verification failure.
     pub code: Option<SelfieErrorCode>,
     /// A human-readable message giving the reason for the failure. These messages can be shown to
     /// your users.
     pub reason: Option<String>,
+}
+
+impl Serialize for SelfieError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "SelfieError", 2);
+        fields.field("code", &self.code);
+        fields.field("reason", &self.reason);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SelfieError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            code: Option<Option<SelfieErrorCode>>,
+            reason: Option<Option<String>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = SelfieError;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "code" => value.fill(&mut self.code),
+                    "reason" => value.fill(&mut self.reason),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<SelfieError, MissingField> {
+                Ok(SelfieError {
+                    code: self.code.flatten(),
+                    reason: self.reason.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "SelfieError")
+    }
 }
 
 /// A short machine-readable string giving the reason for the verification failure.
@@ -850,40 +1707,32 @@ wire_enum!(Type);
 /// Parameters of `GET /v1/identity/verification_reports`.
 ///
 /// List all verification reports.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListParams {
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and
     /// can be used to reconcile this verification with your internal systems.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_reference_id: Option<String>,
     /// Only return VerificationReports that were created during the given date interval.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<RangeQuery<i64>>,
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in
     /// the list. For instance, if you make a list request and receive 100 objects, starting with
     /// `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the
     /// previous page of the list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ending_before: Option<String>,
     /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the
     /// default is 10.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in
     /// the list. For instance, if you make a list request and receive 100 objects, ending with
     /// `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the
     /// next page of the list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<String>,
     /// Only return VerificationReports of this type
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ListParamsType>,
     /// Only return VerificationReports created by this VerificationSession ID. It is allowed to
     /// provide a VerificationIntent ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_session: Option<String>,
 }
 
@@ -960,6 +1809,21 @@ impl ListParams {
     }
 }
 
+impl Serialize for ListParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "ListParams", 8);
+        fields.field("client_reference_id", &self.client_reference_id);
+        fields.field("created", &self.created);
+        fields.field("ending_before", &self.ending_before);
+        fields.field("expand", &self.expand);
+        fields.field("limit", &self.limit);
+        fields.field("starting_after", &self.starting_after);
+        fields.field("type", &self.type_);
+        fields.field("verification_session", &self.verification_session);
+        fields.end()
+    }
+}
+
 /// Only return VerificationReports of this type
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -998,10 +1862,9 @@ wire_enum!(ListParamsType);
 /// Parameters of `GET /v1/identity/verification_reports/{report}`.
 ///
 /// Retrieves an existing VerificationReport
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RetrieveParams {
     /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
 
@@ -1018,5 +1881,13 @@ impl RetrieveParams {
     ) -> Self {
         self.expand = Some(expand.into_iter().map(Into::into).collect());
         self
+    }
+}
+
+impl Serialize for RetrieveParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "RetrieveParams", 1);
+        fields.field("expand", &self.expand);
+        fields.end()
     }
 }

@@ -6,10 +6,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use stripe_runtime::{
     path_segment, wire_enum, Clearable, Expandable, List, Method, Object, ObjectName,
     ObjectTag, ParamsIn, RangeQuery, Request, Timestamp,
+};
+use stripe_runtime::fields::{
+    decode_struct, FieldSlots, FieldValue, FieldWriter, MissingField,
 };
 
 use crate::identity::verification_report::VerificationReport;
@@ -27,11 +30,10 @@ use crate::shared::Address;
 ///
 /// Related guide:
 /// [The Verification Sessions API](https://stripe.com/docs/identity/verification-sessions)
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VerificationSession {
     /// The kind of object: always `identity.verification_session`. A payload whose `object` names
     /// another kind does not decode as a `VerificationSession`.
-    #[serde(default)]
     pub object: ObjectTag<VerificationSession>,
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and
     /// can be used to reconcile this verification with your internal systems.
@@ -73,7 +75,6 @@ pub struct VerificationSession {
     pub status: Status,
     /// The type of [verification check](https://stripe.com/docs/identity/verification-checks) to be
     /// performed.
-    #[serde(rename = "type")]
     pub type_: Type,
     /// The short-lived URL that you use to redirect a user to Stripe to submit their identity
     /// information. This URL expires after 48 hours and can only be used once. Don’t store it, log
@@ -94,6 +95,7 @@ impl VerificationSession {
     /// Returns a list of VerificationSessions
     ///
     /// `GET /v1/identity/verification_sessions`
+    #[inline]
     pub fn list(params: &ListParams) -> Request<List<VerificationSession>> {
         Request::new(
             &crate::API_SPEC,
@@ -116,6 +118,7 @@ impl VerificationSession {
     /// [Verify your users’ identity documents](https://stripe.com/docs/identity/verify-identity-documents)
     ///
     /// `POST /v1/identity/verification_sessions`
+    #[inline]
     pub fn create(params: &CreateParams) -> Request<VerificationSession> {
         Request::new(
             &crate::API_SPEC,
@@ -132,6 +135,7 @@ impl VerificationSession {
     /// `client_secret` or `url` to allow re-submission.
     ///
     /// `GET /v1/identity/verification_sessions/{session}`
+    #[inline]
     pub fn retrieve(
         session: &str,
         params: &RetrieveParams,
@@ -151,6 +155,7 @@ impl VerificationSession {
     /// verification check and options.
     ///
     /// `POST /v1/identity/verification_sessions/{session}`
+    #[inline]
     pub fn update(session: &str, params: &UpdateParams) -> Request<VerificationSession> {
         Request::new(
             &crate::API_SPEC,
@@ -168,6 +173,7 @@ impl VerificationSession {
     /// [Learn more](https://stripe.com/docs/identity/verification-sessions#cancel).
     ///
     /// `POST /v1/identity/verification_sessions/{session}/cancel`
+    #[inline]
     pub fn cancel(session: &str, params: &CancelParams) -> Request<VerificationSession> {
         Request::new(
             &crate::API_SPEC,
@@ -201,6 +207,7 @@ impl VerificationSession {
     /// [Learn more](https://stripe.com/docs/identity/verification-sessions#redact).
     ///
     /// `POST /v1/identity/verification_sessions/{session}/redact`
+    #[inline]
     pub fn redact(session: &str, params: &RedactParams) -> Request<VerificationSession> {
         Request::new(
             &crate::API_SPEC,
@@ -211,6 +218,106 @@ impl VerificationSession {
             ParamsIn::Body,
             params,
         )
+    }
+}
+
+impl Serialize for VerificationSession {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "VerificationSession", 17);
+        fields.field("object", &self.object);
+        fields.field("client_reference_id", &self.client_reference_id);
+        fields.field("client_secret", &self.client_secret);
+        fields.field("created", &self.created);
+        fields.field("id", &self.id);
+        fields.field("last_error", &self.last_error);
+        fields.field("last_verification_report", &self.last_verification_report);
+        fields.field("livemode", &self.livemode);
+        fields.field("metadata", &self.metadata);
+        fields.field("options", &self.options);
+        fields.field("provided_details", &self.provided_details);
+        fields.field("redaction", &self.redaction);
+        fields.field("status", &self.status);
+        fields.field("type", &self.type_);
+        fields.field("url", &self.url);
+        fields.field("verification_flow", &self.verification_flow);
+        fields.field("verified_outputs", &self.verified_outputs);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VerificationSession {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            object: Option<ObjectTag<VerificationSession>>,
+            client_reference_id: Option<Option<String>>,
+            client_secret: Option<Option<String>>,
+            created: Option<Timestamp>,
+            id: Option<String>,
+            last_error: Option<Option<LastError>>,
+            last_verification_report: Option<Option<Expandable<VerificationReport>>>,
+            livemode: Option<bool>,
+            metadata: Option<BTreeMap<String, String>>,
+            options: Option<Option<Options>>,
+            provided_details: Option<Option<ProvidedDetails>>,
+            redaction: Option<Option<Redaction>>,
+            status: Option<Status>,
+            type_: Option<Type>,
+            url: Option<Option<String>>,
+            verification_flow: Option<Option<String>>,
+            verified_outputs: Option<Option<VerifiedOutputs>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = VerificationSession;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "object" => value.fill(&mut self.object),
+                    "client_reference_id" => value.fill(&mut self.client_reference_id),
+                    "client_secret" => value.fill(&mut self.client_secret),
+                    "created" => value.fill(&mut self.created),
+                    "id" => value.fill(&mut self.id),
+                    "last_error" => value.fill(&mut self.last_error),
+                    "last_verification_report" => value.fill(&mut self.last_verification_report),
+                    "livemode" => value.fill(&mut self.livemode),
+                    "metadata" => value.fill(&mut self.metadata),
+                    "options" => value.fill(&mut self.options),
+                    "provided_details" => value.fill(&mut self.provided_details),
+                    "redaction" => value.fill(&mut self.redaction),
+                    "status" => value.fill(&mut self.status),
+                    "type" => value.fill(&mut self.type_),
+                    "url" => value.fill(&mut self.url),
+                    "verification_flow" => value.fill(&mut self.verification_flow),
+                    "verified_outputs" => value.fill(&mut self.verified_outputs),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<VerificationSession, MissingField> {
+                Ok(VerificationSession {
+                    object: self.object.unwrap_or_default(),
+                    client_reference_id: self.client_reference_id.flatten(),
+                    client_secret: self.client_secret.flatten(),
+                    created: self.created.ok_or(MissingField("created"))?,
+                    id: self.id.ok_or(MissingField("id"))?,
+                    last_error: self.last_error.flatten(),
+                    last_verification_report: self.last_verification_report.flatten(),
+                    livemode: self.livemode.ok_or(MissingField("livemode"))?,
+                    metadata: self.metadata.ok_or(MissingField("metadata"))?,
+                    options: self.options.flatten(),
+                    provided_details: self.provided_details.flatten(),
+                    redaction: self.redaction.flatten(),
+                    status: self.status.ok_or(MissingField("status"))?,
+                    type_: self.type_.ok_or(MissingField("type"))?,
+                    url: self.url.flatten(),
+                    verification_flow: self.verification_flow.flatten(),
+                    verified_outputs: self.verified_outputs.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "VerificationSession")
     }
 }
 
@@ -225,13 +332,53 @@ impl Object for VerificationSession {
 }
 
 /// Shows last VerificationSession error
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LastError {
     /// A short machine-readable string giving the reason for the verification or user-session
     /// failure.
     pub code: Option<LastErrorCode>,
     /// A message that explains the reason for verification or user-session failure.
     pub reason: Option<String>,
+}
+
+impl Serialize for LastError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "LastError", 2);
+        fields.field("code", &self.code);
+        fields.field("reason", &self.reason);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for LastError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            code: Option<Option<LastErrorCode>>,
+            reason: Option<Option<String>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = LastError;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "code" => value.fill(&mut self.code),
+                    "reason" => value.fill(&mut self.reason),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<LastError, MissingField> {
+                Ok(LastError {
+                    code: self.code.flatten(),
+                    reason: self.reason.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "LastError")
+    }
 }
 
 /// A short machine-readable string giving the reason for the verification or user-session failure.
@@ -342,7 +489,7 @@ impl LastErrorCode {
 wire_enum!(LastErrorCode);
 
 /// A set of options for the session’s verification checks.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Options {
     /// The `document` of this object.
     pub document: Option<OptionsDocument>,
@@ -354,8 +501,56 @@ pub struct Options {
     pub phone: Option<OptionsPhone>,
 }
 
+impl Serialize for Options {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "Options", 4);
+        fields.field("document", &self.document);
+        fields.field("email", &self.email);
+        fields.field("id_number", &self.id_number);
+        fields.field("phone", &self.phone);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Options {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            document: Option<Option<OptionsDocument>>,
+            email: Option<Option<OptionsEmail>>,
+            id_number: Option<Option<OptionsIdNumber>>,
+            phone: Option<Option<OptionsPhone>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = Options;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "document" => value.fill(&mut self.document),
+                    "email" => value.fill(&mut self.email),
+                    "id_number" => value.fill(&mut self.id_number),
+                    "phone" => value.fill(&mut self.phone),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<Options, MissingField> {
+                Ok(Options {
+                    document: self.document.flatten(),
+                    email: self.email.flatten(),
+                    id_number: self.id_number.flatten(),
+                    phone: self.phone.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "Options")
+    }
+}
+
 /// The `document` of `Options`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OptionsDocument {
     /// Array of strings of allowed identity document types. If the provided identity document isn’t
     /// one of the allowed types, the verification check will fail with a document_type_not_allowed
@@ -373,6 +568,54 @@ pub struct OptionsDocument {
     /// photo ID and a picture of your user’s face.
     /// [Learn more](https://stripe.com/docs/identity/selfie).
     pub require_matching_selfie: Option<bool>,
+}
+
+impl Serialize for OptionsDocument {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "OptionsDocument", 4);
+        fields.field("allowed_types", &self.allowed_types);
+        fields.field("require_id_number", &self.require_id_number);
+        fields.field("require_live_capture", &self.require_live_capture);
+        fields.field("require_matching_selfie", &self.require_matching_selfie);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OptionsDocument {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            allowed_types: Option<Option<Vec<OptionsDocumentAllowedTypes>>>,
+            require_id_number: Option<Option<bool>>,
+            require_live_capture: Option<Option<bool>>,
+            require_matching_selfie: Option<Option<bool>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = OptionsDocument;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "allowed_types" => value.fill(&mut self.allowed_types),
+                    "require_id_number" => value.fill(&mut self.require_id_number),
+                    "require_live_capture" => value.fill(&mut self.require_live_capture),
+                    "require_matching_selfie" => value.fill(&mut self.require_matching_selfie),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<OptionsDocument, MissingField> {
+                Ok(OptionsDocument {
+                    allowed_types: self.allowed_types.flatten(),
+                    require_id_number: self.require_id_number.flatten(),
+                    require_live_capture: self.require_live_capture.flatten(),
+                    require_matching_selfie: self.require_matching_selfie.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "OptionsDocument")
+    }
 }
 
 /// Array of strings of allowed identity document types. If the provided identity document isn’t one
@@ -417,25 +660,124 @@ impl OptionsDocumentAllowedTypes {
 wire_enum!(OptionsDocumentAllowedTypes);
 
 /// The `email` of `Options`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OptionsEmail {
     /// Request one time password verification of `provided_details.email`.
     pub require_verification: Option<bool>,
 }
 
+impl Serialize for OptionsEmail {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "OptionsEmail", 1);
+        fields.field("require_verification", &self.require_verification);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OptionsEmail {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            require_verification: Option<Option<bool>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = OptionsEmail;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "require_verification" => value.fill(&mut self.require_verification),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<OptionsEmail, MissingField> {
+                Ok(OptionsEmail {
+                    require_verification: self.require_verification.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "OptionsEmail")
+    }
+}
+
 /// The `id_number` of `Options`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OptionsIdNumber {}
 
+impl Serialize for OptionsIdNumber {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        FieldWriter::new(serializer, "OptionsIdNumber", 0).end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OptionsIdNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {}
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = OptionsIdNumber;
+
+            fn fill<V: FieldValue<'a>>(&mut self, _: &str, value: V) -> Result<(), V::Error> {
+                value.skip()
+            }
+
+            fn finish(self) -> Result<OptionsIdNumber, MissingField> {
+                Ok(OptionsIdNumber {})
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "OptionsIdNumber")
+    }
+}
+
 /// The `phone` of `Options`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OptionsPhone {
     /// Request one time password verification of `provided_details.phone`.
     pub require_verification: Option<bool>,
 }
 
+impl Serialize for OptionsPhone {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "OptionsPhone", 1);
+        fields.field("require_verification", &self.require_verification);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OptionsPhone {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            require_verification: Option<Option<bool>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = OptionsPhone;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "require_verification" => value.fill(&mut self.require_verification),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<OptionsPhone, MissingField> {
+                Ok(OptionsPhone {
+                    require_verification: self.require_verification.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "OptionsPhone")
+    }
+}
+
 /// Details provided about the user being verified. These details may be shown to the user.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProvidedDetails {
     /// Email of user being verified
     pub email: Option<String>,
@@ -443,12 +785,88 @@ pub struct ProvidedDetails {
     pub phone: Option<String>,
 }
 
+impl Serialize for ProvidedDetails {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "ProvidedDetails", 2);
+        fields.field("email", &self.email);
+        fields.field("phone", &self.phone);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ProvidedDetails {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            email: Option<Option<String>>,
+            phone: Option<Option<String>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = ProvidedDetails;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "email" => value.fill(&mut self.email),
+                    "phone" => value.fill(&mut self.phone),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<ProvidedDetails, MissingField> {
+                Ok(ProvidedDetails {
+                    email: self.email.flatten(),
+                    phone: self.phone.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "ProvidedDetails")
+    }
+}
+
 /// Redaction status of this VerificationSession. If the VerificationSession is not redacted, this
 /// field will be null.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Redaction {
     /// Indicates whether this object and its related objects have been redacted or not.
     pub status: RedactionStatus,
+}
+
+impl Serialize for Redaction {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "Redaction", 1);
+        fields.field("status", &self.status);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Redaction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            status: Option<RedactionStatus>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = Redaction;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "status" => value.fill(&mut self.status),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<Redaction, MissingField> {
+                Ok(Redaction {
+                    status: self.status.ok_or(MissingField("status"))?,
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "Redaction")
+    }
 }
 
 /// Indicates whether this object and its related objects have been redacted or not.
@@ -571,7 +989,7 @@ impl Type {
 wire_enum!(Type);
 
 /// The user’s verified data.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VerifiedOutputs {
     /// The user's verified address.
     pub address: Option<Address>,
@@ -591,8 +1009,72 @@ pub struct VerifiedOutputs {
     pub phone: Option<String>,
 }
 
+impl Serialize for VerifiedOutputs {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "VerifiedOutputs", 8);
+        fields.field("address", &self.address);
+        fields.field("dob", &self.dob);
+        fields.field("email", &self.email);
+        fields.field("first_name", &self.first_name);
+        fields.field("id_number", &self.id_number);
+        fields.field("id_number_type", &self.id_number_type);
+        fields.field("last_name", &self.last_name);
+        fields.field("phone", &self.phone);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VerifiedOutputs {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            address: Option<Option<Address>>,
+            dob: Option<Option<VerifiedOutputsDob>>,
+            email: Option<Option<String>>,
+            first_name: Option<Option<String>>,
+            id_number: Option<Option<String>>,
+            id_number_type: Option<Option<VerifiedOutputsIdNumberType>>,
+            last_name: Option<Option<String>>,
+            phone: Option<Option<String>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = VerifiedOutputs;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "address" => value.fill(&mut self.address),
+                    "dob" => value.fill(&mut self.dob),
+                    "email" => value.fill(&mut self.email),
+                    "first_name" => value.fill(&mut self.first_name),
+                    "id_number" => value.fill(&mut self.id_number),
+                    "id_number_type" => value.fill(&mut self.id_number_type),
+                    "last_name" => value.fill(&mut self.last_name),
+                    "phone" => value.fill(&mut self.phone),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<VerifiedOutputs, MissingField> {
+                Ok(VerifiedOutputs {
+                    address: self.address.flatten(),
+                    dob: self.dob.flatten(),
+                    email: self.email.flatten(),
+                    first_name: self.first_name.flatten(),
+                    id_number: self.id_number.flatten(),
+                    id_number_type: self.id_number_type.flatten(),
+                    last_name: self.last_name.flatten(),
+                    phone: self.phone.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "VerifiedOutputs")
+    }
+}
+
 /// Point in Time
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VerifiedOutputsDob {
     /// Numerical day between 1 and 31.
     pub day: Option<i64>,
@@ -600,6 +1082,50 @@ pub struct VerifiedOutputsDob {
     pub month: Option<i64>,
     /// The four-digit year.
     pub year: Option<i64>,
+}
+
+impl Serialize for VerifiedOutputsDob {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "VerifiedOutputsDob", 3);
+        fields.field("day", &self.day);
+        fields.field("month", &self.month);
+        fields.field("year", &self.year);
+        fields.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for VerifiedOutputsDob {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Default)]
+        struct Slots {
+            day: Option<Option<i64>>,
+            month: Option<Option<i64>>,
+            year: Option<Option<i64>>,
+        }
+
+        impl<'a> FieldSlots<'a> for Slots {
+            type Value = VerifiedOutputsDob;
+
+            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                match key {
+                    "day" => value.fill(&mut self.day),
+                    "month" => value.fill(&mut self.month),
+                    "year" => value.fill(&mut self.year),
+                    _ => value.skip(),
+                }
+            }
+
+            fn finish(self) -> Result<VerifiedOutputsDob, MissingField> {
+                Ok(VerifiedOutputsDob {
+                    day: self.day.flatten(),
+                    month: self.month.flatten(),
+                    year: self.year.flatten(),
+                })
+            }
+        }
+
+        decode_struct::<D, Slots>(deserializer, "VerifiedOutputsDob")
+    }
 }
 
 /// The user's verified id number type.
@@ -648,10 +1174,9 @@ wire_enum!(VerifiedOutputsIdNumberType);
 ///
 /// Once canceled, future submission attempts are disabled. This cannot be undone.
 /// [Learn more](https://stripe.com/docs/identity/verification-sessions#cancel).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelParams {
     /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
 
@@ -671,6 +1196,14 @@ impl CancelParams {
     }
 }
 
+impl Serialize for CancelParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "CancelParams", 1);
+        fields.field("expand", &self.expand);
+        fields.end()
+    }
+}
+
 /// Parameters of `POST /v1/identity/verification_sessions`.
 ///
 /// Creates a VerificationSession object.
@@ -683,37 +1216,29 @@ impl CancelParams {
 ///
 /// Related guide:
 /// [Verify your users’ identity documents](https://stripe.com/docs/identity/verify-identity-documents)
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateParams {
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and
     /// can be used to reconcile this verification with your internal systems.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_reference_id: Option<String>,
     /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
     /// object. This can be useful for storing additional information about the object in a
     /// structured format. Individual keys can be unset by posting an empty value to them. All keys
     /// can be unset by posting an empty value to `metadata`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<BTreeMap<String, String>>,
     /// A set of options for the session’s verification checks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<CreateParamsOptions>,
     /// Details provided about the user being verified. These details may be shown to the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provided_details: Option<CreateParamsProvidedDetails>,
     /// The URL that the user will be redirected to upon completing the verification flow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
     /// The type of [verification check](https://stripe.com/docs/identity/verification-checks) to be
     /// performed. You must provide a `type` if not passing `verification_flow`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CreateParamsType>,
     /// The ID of a Verification Flow from the Dashboard. See
     /// <https://docs.stripe.com/identity/verification-flows>.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_flow: Option<String>,
 }
 
@@ -792,11 +1317,25 @@ impl CreateParams {
     }
 }
 
+impl Serialize for CreateParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "CreateParams", 8);
+        fields.field("client_reference_id", &self.client_reference_id);
+        fields.field("expand", &self.expand);
+        fields.field("metadata", &self.metadata);
+        fields.field("options", &self.options);
+        fields.field("provided_details", &self.provided_details);
+        fields.field("return_url", &self.return_url);
+        fields.field("type", &self.type_);
+        fields.field("verification_flow", &self.verification_flow);
+        fields.end()
+    }
+}
+
 /// A set of options for the session’s verification checks.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateParamsOptions {
     /// The `options.document` param of [`VerificationSession::create`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<Clearable<CreateParamsOptionsDocument>>,
 }
 
@@ -819,20 +1358,24 @@ impl CreateParamsOptions {
     }
 }
 
+impl Serialize for CreateParamsOptions {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "CreateParamsOptions", 1);
+        fields.field("document", &self.document);
+        fields.end()
+    }
+}
+
 /// The `document` of `CreateParamsOptions`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateParamsOptionsDocument {
     /// The `options.document.allowed_types` param of [`VerificationSession::create`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_types: Option<Vec<CreateParamsOptionsDocumentAllowedTypes>>,
     /// The `options.document.require_id_number` param of [`VerificationSession::create`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_id_number: Option<bool>,
     /// The `options.document.require_live_capture` param of [`VerificationSession::create`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_live_capture: Option<bool>,
     /// The `options.document.require_matching_selfie` param of [`VerificationSession::create`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_matching_selfie: Option<bool>,
 }
 
@@ -869,6 +1412,17 @@ impl CreateParamsOptionsDocument {
     pub fn require_matching_selfie(mut self, require_matching_selfie: bool) -> Self {
         self.require_matching_selfie = Some(require_matching_selfie);
         self
+    }
+}
+
+impl Serialize for CreateParamsOptionsDocument {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "CreateParamsOptionsDocument", 4);
+        fields.field("allowed_types", &self.allowed_types);
+        fields.field("require_id_number", &self.require_id_number);
+        fields.field("require_live_capture", &self.require_live_capture);
+        fields.field("require_matching_selfie", &self.require_matching_selfie);
+        fields.end()
     }
 }
 
@@ -912,13 +1466,11 @@ impl CreateParamsOptionsDocumentAllowedTypes {
 wire_enum!(CreateParamsOptionsDocumentAllowedTypes);
 
 /// Details provided about the user being verified. These details may be shown to the user.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateParamsProvidedDetails {
     /// The `provided_details.email` param of [`VerificationSession::create`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The `provided_details.phone` param of [`VerificationSession::create`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
 
@@ -938,6 +1490,15 @@ impl CreateParamsProvidedDetails {
     pub fn phone(mut self, phone: impl Into<String>) -> Self {
         self.phone = Some(phone.into());
         self
+    }
+}
+
+impl Serialize for CreateParamsProvidedDetails {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "CreateParamsProvidedDetails", 2);
+        fields.field("email", &self.email);
+        fields.field("phone", &self.phone);
+        fields.end()
     }
 }
 
@@ -980,37 +1541,30 @@ wire_enum!(CreateParamsType);
 /// Parameters of `GET /v1/identity/verification_sessions`.
 ///
 /// Returns a list of VerificationSessions
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListParams {
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and
     /// can be used to reconcile this verification with your internal systems.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_reference_id: Option<String>,
     /// Only return VerificationSessions that were created during the given date interval.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<RangeQuery<i64>>,
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in
     /// the list. For instance, if you make a list request and receive 100 objects, starting with
     /// `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the
     /// previous page of the list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ending_before: Option<String>,
     /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the
     /// default is 10.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in
     /// the list. For instance, if you make a list request and receive 100 objects, ending with
     /// `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the
     /// next page of the list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<String>,
     /// Only return VerificationSessions with this status.
     /// [Learn more about the lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ListParamsStatus>,
 }
 
@@ -1075,6 +1629,20 @@ impl ListParams {
     pub fn status(mut self, status: ListParamsStatus) -> Self {
         self.status = Some(status);
         self
+    }
+}
+
+impl Serialize for ListParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "ListParams", 7);
+        fields.field("client_reference_id", &self.client_reference_id);
+        fields.field("created", &self.created);
+        fields.field("ending_before", &self.ending_before);
+        fields.field("expand", &self.expand);
+        fields.field("limit", &self.limit);
+        fields.field("starting_after", &self.starting_after);
+        fields.field("status", &self.status);
+        fields.end()
     }
 }
 
@@ -1143,10 +1711,9 @@ wire_enum!(ListParamsStatus);
 /// used for any purpose.
 ///
 /// [Learn more](https://stripe.com/docs/identity/verification-sessions#redact).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RedactParams {
     /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
 
@@ -1166,16 +1733,23 @@ impl RedactParams {
     }
 }
 
+impl Serialize for RedactParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "RedactParams", 1);
+        fields.field("expand", &self.expand);
+        fields.end()
+    }
+}
+
 /// Parameters of `GET /v1/identity/verification_sessions/{session}`.
 ///
 /// Retrieves the details of a VerificationSession that was previously created.
 ///
 /// When the session status is `requires_input`, you can use this method to retrieve a valid
 /// `client_secret` or `url` to allow re-submission.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RetrieveParams {
     /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
 }
 
@@ -1195,32 +1769,35 @@ impl RetrieveParams {
     }
 }
 
+impl Serialize for RetrieveParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "RetrieveParams", 1);
+        fields.field("expand", &self.expand);
+        fields.end()
+    }
+}
+
 /// Parameters of `POST /v1/identity/verification_sessions/{session}`.
 ///
 /// Updates a VerificationSession object.
 ///
 /// When the session status is `requires_input`, you can use this method to update the verification
 /// check and options.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateParams {
     /// Specifies which fields in the response should be expanded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
     /// object. This can be useful for storing additional information about the object in a
     /// structured format. Individual keys can be unset by posting an empty value to them. All keys
     /// can be unset by posting an empty value to `metadata`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Clearable<BTreeMap<String, String>>>,
     /// A set of options for the session’s verification checks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<UpdateParamsOptions>,
     /// Details provided about the user being verified. These details may be shown to the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provided_details: Option<UpdateParamsProvidedDetails>,
     /// The type of [verification check](https://stripe.com/docs/identity/verification-checks) to be
     /// performed.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<UpdateParamsType>,
 }
 
@@ -1284,11 +1861,22 @@ impl UpdateParams {
     }
 }
 
+impl Serialize for UpdateParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "UpdateParams", 5);
+        fields.field("expand", &self.expand);
+        fields.field("metadata", &self.metadata);
+        fields.field("options", &self.options);
+        fields.field("provided_details", &self.provided_details);
+        fields.field("type", &self.type_);
+        fields.end()
+    }
+}
+
 /// A set of options for the session’s verification checks.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateParamsOptions {
     /// The `options.document` param of [`VerificationSession::update`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<Clearable<UpdateParamsOptionsDocument>>,
 }
 
@@ -1311,20 +1899,24 @@ impl UpdateParamsOptions {
     }
 }
 
+impl Serialize for UpdateParamsOptions {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "UpdateParamsOptions", 1);
+        fields.field("document", &self.document);
+        fields.end()
+    }
+}
+
 /// The `document` of `UpdateParamsOptions`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateParamsOptionsDocument {
     /// The `options.document.allowed_types` param of [`VerificationSession::update`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_types: Option<Vec<UpdateParamsOptionsDocumentAllowedTypes>>,
     /// The `options.document.require_id_number` param of [`VerificationSession::update`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_id_number: Option<bool>,
     /// The `options.document.require_live_capture` param of [`VerificationSession::update`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_live_capture: Option<bool>,
     /// The `options.document.require_matching_selfie` param of [`VerificationSession::update`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_matching_selfie: Option<bool>,
 }
 
@@ -1361,6 +1953,17 @@ impl UpdateParamsOptionsDocument {
     pub fn require_matching_selfie(mut self, require_matching_selfie: bool) -> Self {
         self.require_matching_selfie = Some(require_matching_selfie);
         self
+    }
+}
+
+impl Serialize for UpdateParamsOptionsDocument {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "UpdateParamsOptionsDocument", 4);
+        fields.field("allowed_types", &self.allowed_types);
+        fields.field("require_id_number", &self.require_id_number);
+        fields.field("require_live_capture", &self.require_live_capture);
+        fields.field("require_matching_selfie", &self.require_matching_selfie);
+        fields.end()
     }
 }
 
@@ -1404,13 +2007,11 @@ impl UpdateParamsOptionsDocumentAllowedTypes {
 wire_enum!(UpdateParamsOptionsDocumentAllowedTypes);
 
 /// Details provided about the user being verified. These details may be shown to the user.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateParamsProvidedDetails {
     /// The `provided_details.email` param of [`VerificationSession::update`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The `provided_details.phone` param of [`VerificationSession::update`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
 
@@ -1430,6 +2031,15 @@ impl UpdateParamsProvidedDetails {
     pub fn phone(mut self, phone: impl Into<String>) -> Self {
         self.phone = Some(phone.into());
         self
+    }
+}
+
+impl Serialize for UpdateParamsProvidedDetails {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = FieldWriter::new(serializer, "UpdateParamsProvidedDetails", 2);
+        fields.field("email", &self.email);
+        fields.field("phone", &self.phone);
+        fields.end()
     }
 }
 

@@ -108,7 +108,9 @@ pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<String, FormError> {
 pub(crate) trait Sink {
     /// Appends `text` (a field name, map key, variant name) to a key:
     /// percent-encoded for a form, as it is for a multipart body.
-    fn push_key_text(key: &mut String, text: &str);
+    fn push_key_text(key: &mut String, text: &str)
+    where
+        Self: Sized;
 
     /// Writes the pair `key` = `value`; `key` is built by
     /// [`push_key_text`](Sink::push_key_text), `value` is the raw text (`true`,
@@ -121,11 +123,17 @@ pub(crate) trait Sink {
 
 /// Serializes `value` (a struct or a map) into `sink`, pair by pair, and returns
 /// the sink.
-pub(crate) fn serialize_pairs<S: Sink, T: Serialize + ?Sized>(value: &T, sink: S) -> Result<S, FormError> {
+pub(crate) fn serialize_pairs<S: Sink, T: Serialize + ?Sized>(value: &T, mut sink: S) -> Result<S, FormError> {
+    serialize_into(value, &mut sink, S::push_key_text)?;
+    Ok(sink)
+}
+
+/// Serializes `value` into `sink`, whichever sink it is: one instance of the
+/// serializer per value type, not one per value type and sink.
+fn serialize_into<T: Serialize + ?Sized>(value: &T, sink: &mut dyn Sink, push_text: PushText) -> Result<(), FormError> {
     // Keys are rarely longer than a few dozen bytes.
-    let mut encoder = Encoder { sink, key: String::with_capacity(64) };
-    value.serialize(ValueSerializer { enc: &mut encoder, root: true })?;
-    Ok(encoder.sink)
+    let mut encoder = Encoder { sink, push_text, key: String::with_capacity(64) };
+    value.serialize(ValueSerializer { enc: &mut encoder, root: true })
 }
 
 /// The sink of [`encode`]: `key=value` pairs joined by `&`, keys and values
@@ -255,10 +263,15 @@ impl Display for At<'_> {
 
 /// The sink and the key of the value being encoded, in the sink's escaping.
 /// Descending into a field pushes onto `key`; coming back truncates it.
-struct Encoder<S> {
-    sink: S,
+struct Encoder<'s> {
+    sink: &'s mut dyn Sink,
+    /// The sink's [`push_key_text`](Sink::push_key_text).
+    push_text: PushText,
     key: String,
 }
+
+/// How a sink appends text to a key.
+type PushText = fn(&mut String, &str);
 
 /// Percent-encodes `s` onto `out`. A string that needs no encoding (most keys and
 /// values) comes out of the iterator as one chunk, pushed unchanged.
@@ -269,7 +282,7 @@ pub(crate) fn push_encoded(out: &mut String, s: &str) {
     }
 }
 
-impl<S: Sink> Encoder<S> {
+impl Encoder<'_> {
     /// Writes the pair of the current key with `value` (raw text).
     #[inline]
     fn pair(&mut self, value: &str) {
@@ -280,10 +293,10 @@ impl<S: Sink> Encoder<S> {
     #[inline]
     fn push_segment(&mut self, root: bool, name: &str) {
         if root {
-            S::push_key_text(&mut self.key, name);
+            (self.push_text)(&mut self.key, name);
         } else {
             self.key.push('[');
-            S::push_key_text(&mut self.key, name);
+            (self.push_text)(&mut self.key, name);
             self.key.push(']');
         }
     }

@@ -5,17 +5,17 @@ use serde::ser::{self, Serialize};
 
 use super::key::MapKeySerializer;
 use super::number::push_js_number;
-use super::{Encoder, FormError, Sink};
+use super::{Encoder, FormError};
 use crate::multipart::{capture_file, FILE_UPLOAD_TOKEN};
 
 /// Serializes a value at the encoder's current key; `root` when that key is the
 /// (empty) top level, where only structs and maps are allowed.
-pub(super) struct ValueSerializer<'a, S> {
-    pub(super) enc: &'a mut Encoder<S>,
+pub(super) struct ValueSerializer<'a, 's> {
+    pub(super) enc: &'a mut Encoder<'s>,
     pub(super) root: bool,
 }
 
-impl<'a, S: Sink> ValueSerializer<'a, S> {
+impl<'a, 's> ValueSerializer<'a, 's> {
     /// Writes the pair of the current key with `value` (raw text).
     #[inline]
     fn scalar(self, found: &'static str, value: &str) -> Result<(), FormError> {
@@ -49,14 +49,14 @@ impl<'a, S: Sink> ValueSerializer<'a, S> {
     }
 
     /// A compound value whose children go under the current key.
-    fn compound(self) -> Compound<'a, S> {
+    fn compound(self) -> Compound<'a, 's> {
         let restore = self.enc.key.len();
         Compound { enc: self.enc, root: self.root, restore, index: 0 }
     }
 
     /// A compound value whose children go under `[variant]` (or `variant` at the
     /// top level), as serde's externally tagged JSON nests it.
-    fn variant(self, variant: &'static str) -> Compound<'a, S> {
+    fn variant(self, variant: &'static str) -> Compound<'a, 's> {
         let restore = self.enc.key.len();
         self.enc.push_segment(self.root, variant);
         Compound { enc: self.enc, root: false, restore, index: 0 }
@@ -66,7 +66,7 @@ impl<'a, S: Sink> ValueSerializer<'a, S> {
 /// Serializes `value` at the current key of `enc` (which is not the top level),
 /// then truncates the key back to `start`.
 #[inline]
-fn value_at<S: Sink, T: ?Sized + Serialize>(enc: &mut Encoder<S>, value: &T, start: usize) -> Result<(), FormError> {
+fn value_at<T: ?Sized + Serialize>(enc: &mut Encoder<'_>, value: &T, start: usize) -> Result<(), FormError> {
     match value.serialize(ValueSerializer { enc: &mut *enc, root: false }) {
         Ok(()) => {
             enc.key.truncate(start);
@@ -87,16 +87,16 @@ macro_rules! serialize_integers {
     };
 }
 
-impl<'a, S: Sink> ser::Serializer for ValueSerializer<'a, S> {
+impl<'a, 's> ser::Serializer for ValueSerializer<'a, 's> {
     type Ok = ();
     type Error = FormError;
-    type SerializeSeq = Compound<'a, S>;
-    type SerializeTuple = Compound<'a, S>;
-    type SerializeTupleStruct = Compound<'a, S>;
-    type SerializeTupleVariant = Compound<'a, S>;
-    type SerializeMap = Compound<'a, S>;
-    type SerializeStruct = Compound<'a, S>;
-    type SerializeStructVariant = Compound<'a, S>;
+    type SerializeSeq = Compound<'a, 's>;
+    type SerializeTuple = Compound<'a, 's>;
+    type SerializeTupleStruct = Compound<'a, 's>;
+    type SerializeTupleVariant = Compound<'a, 's>;
+    type SerializeMap = Compound<'a, 's>;
+    type SerializeStruct = Compound<'a, 's>;
+    type SerializeStructVariant = Compound<'a, 's>;
 
     #[inline]
     fn serialize_bool(self, v: bool) -> Result<(), FormError> {
@@ -181,21 +181,21 @@ impl<'a, S: Sink> ser::Serializer for ValueSerializer<'a, S> {
         value_at(self.enc, value, start)
     }
 
-    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a, S>, FormError> {
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a, 's>, FormError> {
         if self.root {
             return Err(FormError::NotAStructOrMap { found: "a sequence" });
         }
         Ok(self.compound())
     }
 
-    fn serialize_tuple(self, _: usize) -> Result<Compound<'a, S>, FormError> {
+    fn serialize_tuple(self, _: usize) -> Result<Compound<'a, 's>, FormError> {
         if self.root {
             return Err(FormError::NotAStructOrMap { found: "a tuple" });
         }
         Ok(self.compound())
     }
 
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, S>, FormError> {
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, 's>, FormError> {
         if self.root {
             return Err(FormError::NotAStructOrMap { found: "a tuple struct" });
         }
@@ -208,17 +208,17 @@ impl<'a, S: Sink> ser::Serializer for ValueSerializer<'a, S> {
         _: u32,
         variant: &'static str,
         _: usize,
-    ) -> Result<Compound<'a, S>, FormError> {
+    ) -> Result<Compound<'a, 's>, FormError> {
         Ok(self.variant(variant))
     }
 
     #[inline]
-    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, S>, FormError> {
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, 's>, FormError> {
         Ok(self.compound())
     }
 
     #[inline]
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, S>, FormError> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, 's>, FormError> {
         Ok(self.compound())
     }
 
@@ -228,14 +228,14 @@ impl<'a, S: Sink> ser::Serializer for ValueSerializer<'a, S> {
         _: u32,
         variant: &'static str,
         _: usize,
-    ) -> Result<Compound<'a, S>, FormError> {
+    ) -> Result<Compound<'a, 's>, FormError> {
         Ok(self.variant(variant))
     }
 }
 
 /// A struct, map, sequence, tuple or variant being serialized.
-pub(super) struct Compound<'a, S> {
-    enc: &'a mut Encoder<S>,
+pub(super) struct Compound<'a, 's> {
+    enc: &'a mut Encoder<'s>,
     /// Whether the compound's own key is the top level (children go bare, not in brackets).
     root: bool,
     /// The key length to go back to at the end (before a variant name).
@@ -244,7 +244,7 @@ pub(super) struct Compound<'a, S> {
     index: usize,
 }
 
-impl<S: Sink> Compound<'_, S> {
+impl Compound<'_, '_> {
     #[inline]
     fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), FormError> {
         let start = self.enc.key.len();
@@ -270,7 +270,7 @@ impl<S: Sink> Compound<'_, S> {
 /// The sequence-like serde traits: every element is the next index (`key[0]`, `key[1]`...).
 macro_rules! indexed_compound {
     ($($trait:ident :: $method:ident),*) => {$(
-        impl<S: Sink> ser::$trait for Compound<'_, S> {
+        impl ser::$trait for Compound<'_, '_> {
             type Ok = ();
             type Error = FormError;
 
@@ -295,7 +295,7 @@ indexed_compound!(
 /// The struct-like serde traits: every field is a named key (`key[name]`).
 macro_rules! named_compound {
     ($($trait:ident),*) => {$(
-        impl<S: Sink> ser::$trait for Compound<'_, S> {
+        impl ser::$trait for Compound<'_, '_> {
             type Ok = ();
             type Error = FormError;
 
@@ -312,7 +312,7 @@ macro_rules! named_compound {
 
 named_compound!(SerializeStruct, SerializeStructVariant);
 
-impl<S: Sink> ser::SerializeMap for Compound<'_, S> {
+impl ser::SerializeMap for Compound<'_, '_> {
     type Ok = ();
     type Error = FormError;
 
@@ -322,7 +322,7 @@ impl<S: Sink> ser::SerializeMap for Compound<'_, S> {
         if !self.root {
             self.enc.key.push('[');
         }
-        let map_key = MapKeySerializer { key: &mut self.enc.key, map_key_len: start, push_text: S::push_key_text };
+        let map_key = MapKeySerializer { key: &mut self.enc.key, map_key_len: start, push_text: self.enc.push_text };
         if let Err(err) = key.serialize(map_key) {
             return Err(err.under(&self.enc.key[..start]));
         }
