@@ -267,6 +267,7 @@ pub enum EventObject {
 impl EventObject {
     /// The `object` value of the payload: which kind of object it is
     /// (`None` only for a payload of unknown kind without one).
+    #[inline]
     pub fn object_name(&self) -> Option<&str> {
         match self {
             Self::IdentityVerificationReport(_) => Some("identity.verification_report"),
@@ -783,6 +784,7 @@ pub enum EventType {
 
 impl EventType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccountApplicationAuthorized => "account.application.authorized",
@@ -1088,6 +1090,7 @@ impl EventType {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`EventType::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "account.application.authorized" => Self::AccountApplicationAuthorized,
@@ -1486,11 +1489,13 @@ pub struct ListParams {
 
 impl ListParams {
     /// Params with nothing set: every field is optional.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Only return events that were created during the given date interval.
+    #[inline]
     pub fn created(mut self, created: impl Into<RangeQuery<i64>>) -> Self {
         self.created = Some(created.into());
         self
@@ -1499,6 +1504,7 @@ impl ListParams {
     /// Filter events by whether all webhooks were successfully delivered. If false, events which
     /// are still pending or have failed all delivery attempts to a webhook endpoint will be
     /// returned.
+    #[inline]
     pub fn delivery_success(mut self, delivery_success: bool) -> Self {
         self.delivery_success = Some(delivery_success);
         self
@@ -1508,12 +1514,14 @@ impl ListParams {
     /// the list. For instance, if you make a list request and receive 100 objects, starting with
     /// `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the
     /// previous page of the list.
+    #[inline]
     pub fn ending_before(mut self, ending_before: impl Into<String>) -> Self {
         self.ending_before = Some(ending_before.into());
         self
     }
 
     /// Specifies which fields in the response should be expanded.
+    #[inline]
     pub fn expand(
         mut self,
         expand: impl IntoIterator<Item = impl Into<String>>,
@@ -1524,6 +1532,7 @@ impl ListParams {
 
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the
     /// default is 10.
+    #[inline]
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -1533,6 +1542,7 @@ impl ListParams {
     /// the list. For instance, if you make a list request and receive 100 objects, ending with
     /// `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the
     /// next page of the list.
+    #[inline]
     pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
         self.starting_after = Some(starting_after.into());
         self
@@ -1540,6 +1550,7 @@ impl ListParams {
 
     /// A string containing a specific event name, or group of events using * as a wildcard. The
     /// list will be filtered to include only events with a matching event property.
+    #[inline]
     pub fn type_(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
@@ -1548,6 +1559,7 @@ impl ListParams {
     /// An array of up to 20 strings containing specific event names. The list will be filtered to
     /// include only events with a matching event property. You may pass either `type` or `types`,
     /// but not both.
+    #[inline]
     pub fn types(mut self, types: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.types = Some(types.into_iter().map(Into::into).collect());
         self
@@ -1581,11 +1593,13 @@ pub struct RetrieveParams {
 
 impl RetrieveParams {
     /// Params with nothing set: every field is optional.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Specifies which fields in the response should be expanded.
+    #[inline]
     pub fn expand(
         mut self,
         expand: impl IntoIterator<Item = impl Into<String>>,

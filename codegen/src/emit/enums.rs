@@ -49,6 +49,7 @@ pub fn emit_enum(def: &TypeDef, e: &Enum, scope: &mut Scope) -> Result<TypeItems
         inherent: vec![
             quote! {
                 /// The value as sent on the wire.
+                #[inline]
                 pub fn as_str(&self) -> &str {
                     match self {
                         #(#to_wire)*
@@ -58,6 +59,7 @@ pub fn emit_enum(def: &TypeDef, e: &Enum, scope: &mut Scope) -> Result<TypeItems
             },
             quote! {
                 #from_doc
+                #[inline]
                 pub fn from_wire(value: &str) -> Self {
                     match value {
                         #(#from_wire)*

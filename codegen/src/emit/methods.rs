@@ -59,9 +59,8 @@ pub fn emit_method(ir: &Ir, op: &Operation, scope: &mut Scope) -> Result<TokenSt
     let request = scope.name("stripe_runtime::Request");
     let http_method = scope.name("stripe_runtime::Method");
     let where_params = scope.name("stripe_runtime::ParamsIn");
-    // `#[inline]`: the method is compiled (with its params' encoding) by the crate
-    // that calls it, not by this one for every operation: most of a whole-API build
-    // otherwise goes into encoders its users never call.
+    // `#[inline]`: compiled (with its params' encoding) by the crate that calls it,
+    // not by this one for every operation (see the module docs of `emit`).
     Ok(quote! {
         #docs
         #[inline]

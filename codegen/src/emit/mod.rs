@@ -6,6 +6,13 @@
 //! inherent `impl` and its trait impls: the resource first, then the other models,
 //! then the params, each group by name. Files are printed by `layout` (prettyplease,
 //! with blank lines between items) under the "generated, do not edit" header.
+//!
+//! What keeps the crate quick to build at whole-API scale (see `BENCHMARKS.md`):
+//! structs' serde impls are written out over the runtime's `fields` helpers
+//! (`serde_impls`) instead of derived, and every function a user calls (resource
+//! methods, constructors, setters, enum conversions) is `#[inline]`, so that it is
+//! compiled, with the encoding of its params, by the crate that calls it rather than
+//! here for all of them.
 
 mod crate_files;
 mod doc_attrs;

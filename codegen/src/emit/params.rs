@@ -55,6 +55,7 @@ pub fn emit_params(
         let doc = member_doc_attrs(&docs, scope);
         setters.push(quote! {
             #doc
+            #[inline]
             pub fn #setter(mut self, #field_ident: #arg_ty) -> Self {
                 self.#field_ident = Some(#value);
                 self
@@ -67,6 +68,7 @@ pub fn emit_params(
             let clearable = scope.name("stripe_runtime::Clearable");
             setters.push(quote! {
                 #doc
+                #[inline]
                 pub fn #clear(mut self) -> Self {
                     self.#field_ident = Some(#clearable::Clear);
                     self
@@ -95,6 +97,7 @@ fn constructor(s: &Struct, new_args: &[TokenStream], new_inits: &[TokenStream], 
     if new_args.is_empty() {
         return quote! {
             /// Params with nothing set: every field is optional.
+            #[inline]
             pub fn new() -> Self {
                 Self::default()
             }
@@ -107,6 +110,7 @@ fn constructor(s: &Struct, new_args: &[TokenStream], new_inits: &[TokenStream], 
     quote! {
         #doc
         #allow
+        #[inline]
         pub fn new(#(#new_args),*) -> Self {
             Self { #(#new_inits)* }
         }

@@ -71,6 +71,7 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, scope: &mut Scope) -> Resul
         items.inherent.push(quote! {
             /// The `object` value of the payload: which kind of object it is
             /// (`None` only for a payload of unknown kind without one).
+            #[inline]
             pub fn object_name(&self) -> Option<&str> {
                 match self {
                     #(#object_names)*

@@ -426,6 +426,7 @@ pub enum DocumentErrorCode {
 
 impl DocumentErrorCode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DocumentExpired => "document_expired",
@@ -437,6 +438,7 @@ impl DocumentErrorCode {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`DocumentErrorCode::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "document_expired" => Self::DocumentExpired,
@@ -573,6 +575,7 @@ pub enum DocumentStatus {
 
 impl DocumentStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unverified => "unverified",
@@ -583,6 +586,7 @@ impl DocumentStatus {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`DocumentStatus::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "unverified" => Self::Unverified,
@@ -610,6 +614,7 @@ pub enum DocumentType {
 
 impl DocumentType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DrivingLicense => "driving_license",
@@ -621,6 +626,7 @@ impl DocumentType {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`DocumentType::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "driving_license" => Self::DrivingLicense,
@@ -752,6 +758,7 @@ pub enum EmailErrorCode {
 
 impl EmailErrorCode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EmailUnverifiedOther => "email_unverified_other",
@@ -762,6 +769,7 @@ impl EmailErrorCode {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`EmailErrorCode::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "email_unverified_other" => Self::EmailUnverifiedOther,
@@ -787,6 +795,7 @@ pub enum EmailStatus {
 
 impl EmailStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unverified => "unverified",
@@ -797,6 +806,7 @@ impl EmailStatus {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`EmailStatus::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "unverified" => Self::Unverified,
@@ -1008,6 +1018,7 @@ pub enum IdNumberErrorCode {
 
 impl IdNumberErrorCode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::IdNumberInsufficientDocumentData => {
@@ -1021,6 +1032,7 @@ impl IdNumberErrorCode {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`IdNumberErrorCode::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "id_number_insufficient_document_data" => {
@@ -1051,6 +1063,7 @@ pub enum IdNumberIdNumberType {
 
 impl IdNumberIdNumberType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BrCpf => "br_cpf",
@@ -1062,6 +1075,7 @@ impl IdNumberIdNumberType {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`IdNumberIdNumberType::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "br_cpf" => Self::BrCpf,
@@ -1088,6 +1102,7 @@ pub enum IdNumberStatus {
 
 impl IdNumberStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unverified => "unverified",
@@ -1098,6 +1113,7 @@ impl IdNumberStatus {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`IdNumberStatus::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "unverified" => Self::Unverified,
@@ -1245,6 +1261,7 @@ pub enum OptionsDocumentAllowedTypes {
 
 impl OptionsDocumentAllowedTypes {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DrivingLicense => "driving_license",
@@ -1256,6 +1273,7 @@ impl OptionsDocumentAllowedTypes {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`OptionsDocumentAllowedTypes::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "driving_license" => Self::DrivingLicense,
@@ -1418,6 +1436,7 @@ pub enum PhoneErrorCode {
 
 impl PhoneErrorCode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PhoneUnverifiedOther => "phone_unverified_other",
@@ -1428,6 +1447,7 @@ impl PhoneErrorCode {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`PhoneErrorCode::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "phone_unverified_other" => Self::PhoneUnverifiedOther,
@@ -1453,6 +1473,7 @@ pub enum PhoneStatus {
 
 impl PhoneStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unverified => "unverified",
@@ -1463,6 +1484,7 @@ impl PhoneStatus {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`PhoneStatus::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "unverified" => Self::Unverified,
@@ -1605,6 +1627,7 @@ pub enum SelfieErrorCode {
 
 impl SelfieErrorCode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SelfieDocumentMissingPhoto => "selfie_document_missing_photo",
@@ -1617,6 +1640,7 @@ impl SelfieErrorCode {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`SelfieErrorCode::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "selfie_document_missing_photo" => Self::SelfieDocumentMissingPhoto,
@@ -1644,6 +1668,7 @@ pub enum SelfieStatus {
 
 impl SelfieStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unverified => "unverified",
@@ -1654,6 +1679,7 @@ impl SelfieStatus {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`SelfieStatus::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "unverified" => Self::Unverified,
@@ -1681,6 +1707,7 @@ pub enum Type {
 
 impl Type {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Document => "document",
@@ -1692,6 +1719,7 @@ impl Type {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`Type::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "document" => Self::Document,
@@ -1738,12 +1766,14 @@ pub struct ListParams {
 
 impl ListParams {
     /// Params with nothing set: every field is optional.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and
     /// can be used to reconcile this verification with your internal systems.
+    #[inline]
     pub fn client_reference_id(
         mut self,
         client_reference_id: impl Into<String>,
@@ -1753,6 +1783,7 @@ impl ListParams {
     }
 
     /// Only return VerificationReports that were created during the given date interval.
+    #[inline]
     pub fn created(mut self, created: impl Into<RangeQuery<i64>>) -> Self {
         self.created = Some(created.into());
         self
@@ -1762,12 +1793,14 @@ impl ListParams {
     /// the list. For instance, if you make a list request and receive 100 objects, starting with
     /// `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the
     /// previous page of the list.
+    #[inline]
     pub fn ending_before(mut self, ending_before: impl Into<String>) -> Self {
         self.ending_before = Some(ending_before.into());
         self
     }
 
     /// Specifies which fields in the response should be expanded.
+    #[inline]
     pub fn expand(
         mut self,
         expand: impl IntoIterator<Item = impl Into<String>>,
@@ -1778,6 +1811,7 @@ impl ListParams {
 
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the
     /// default is 10.
+    #[inline]
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -1787,12 +1821,14 @@ impl ListParams {
     /// the list. For instance, if you make a list request and receive 100 objects, ending with
     /// `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the
     /// next page of the list.
+    #[inline]
     pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
         self.starting_after = Some(starting_after.into());
         self
     }
 
     /// Only return VerificationReports of this type
+    #[inline]
     pub fn type_(mut self, type_: ListParamsType) -> Self {
         self.type_ = Some(type_);
         self
@@ -1800,6 +1836,7 @@ impl ListParams {
 
     /// Only return VerificationReports created by this VerificationSession ID. It is allowed to
     /// provide a VerificationIntent ID.
+    #[inline]
     pub fn verification_session(
         mut self,
         verification_session: impl Into<String>,
@@ -1838,6 +1875,7 @@ pub enum ListParamsType {
 
 impl ListParamsType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Document => "document",
@@ -1848,6 +1886,7 @@ impl ListParamsType {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`ListParamsType::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "document" => Self::Document,
@@ -1870,11 +1909,13 @@ pub struct RetrieveParams {
 
 impl RetrieveParams {
     /// Params with nothing set: every field is optional.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Specifies which fields in the response should be expanded.
+    #[inline]
     pub fn expand(
         mut self,
         expand: impl IntoIterator<Item = impl Into<String>>,

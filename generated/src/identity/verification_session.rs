@@ -429,6 +429,7 @@ pub enum LastErrorCode {
 
 impl LastErrorCode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Abandoned => "abandoned",
@@ -458,6 +459,7 @@ impl LastErrorCode {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`LastErrorCode::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "abandoned" => Self::Abandoned,
@@ -636,6 +638,7 @@ pub enum OptionsDocumentAllowedTypes {
 
 impl OptionsDocumentAllowedTypes {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DrivingLicense => "driving_license",
@@ -647,6 +650,7 @@ impl OptionsDocumentAllowedTypes {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`OptionsDocumentAllowedTypes::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "driving_license" => Self::DrivingLicense,
@@ -883,6 +887,7 @@ pub enum RedactionStatus {
 
 impl RedactionStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Processing => "processing",
@@ -893,6 +898,7 @@ impl RedactionStatus {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`RedactionStatus::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "processing" => Self::Processing,
@@ -923,6 +929,7 @@ pub enum Status {
 
 impl Status {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Canceled => "canceled",
@@ -935,6 +942,7 @@ impl Status {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`Status::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "canceled" => Self::Canceled,
@@ -965,6 +973,7 @@ pub enum Type {
 
 impl Type {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Document => "document",
@@ -976,6 +985,7 @@ impl Type {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`Type::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "document" => Self::Document,
@@ -1144,6 +1154,7 @@ pub enum VerifiedOutputsIdNumberType {
 
 impl VerifiedOutputsIdNumberType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BrCpf => "br_cpf",
@@ -1155,6 +1166,7 @@ impl VerifiedOutputsIdNumberType {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`VerifiedOutputsIdNumberType::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "br_cpf" => Self::BrCpf,
@@ -1182,11 +1194,13 @@ pub struct CancelParams {
 
 impl CancelParams {
     /// Params with nothing set: every field is optional.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Specifies which fields in the response should be expanded.
+    #[inline]
     pub fn expand(
         mut self,
         expand: impl IntoIterator<Item = impl Into<String>>,
@@ -1244,12 +1258,14 @@ pub struct CreateParams {
 
 impl CreateParams {
     /// Params with nothing set: every field is optional.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and
     /// can be used to reconcile this verification with your internal systems.
+    #[inline]
     pub fn client_reference_id(
         mut self,
         client_reference_id: impl Into<String>,
@@ -1259,6 +1275,7 @@ impl CreateParams {
     }
 
     /// Specifies which fields in the response should be expanded.
+    #[inline]
     pub fn expand(
         mut self,
         expand: impl IntoIterator<Item = impl Into<String>>,
@@ -1271,6 +1288,7 @@ impl CreateParams {
     /// object. This can be useful for storing additional information about the object in a
     /// structured format. Individual keys can be unset by posting an empty value to them. All keys
     /// can be unset by posting an empty value to `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         metadata: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
@@ -1282,12 +1300,14 @@ impl CreateParams {
     }
 
     /// A set of options for the session’s verification checks.
+    #[inline]
     pub fn options(mut self, options: CreateParamsOptions) -> Self {
         self.options = Some(options);
         self
     }
 
     /// Details provided about the user being verified. These details may be shown to the user.
+    #[inline]
     pub fn provided_details(
         mut self,
         provided_details: CreateParamsProvidedDetails,
@@ -1297,6 +1317,7 @@ impl CreateParams {
     }
 
     /// The URL that the user will be redirected to upon completing the verification flow.
+    #[inline]
     pub fn return_url(mut self, return_url: impl Into<String>) -> Self {
         self.return_url = Some(return_url.into());
         self
@@ -1304,6 +1325,7 @@ impl CreateParams {
 
     /// The type of [verification check](https://stripe.com/docs/identity/verification-checks) to be
     /// performed. You must provide a `type` if not passing `verification_flow`.
+    #[inline]
     pub fn type_(mut self, type_: CreateParamsType) -> Self {
         self.type_ = Some(type_);
         self
@@ -1311,6 +1333,7 @@ impl CreateParams {
 
     /// The ID of a Verification Flow from the Dashboard. See
     /// <https://docs.stripe.com/identity/verification-flows>.
+    #[inline]
     pub fn verification_flow(mut self, verification_flow: impl Into<String>) -> Self {
         self.verification_flow = Some(verification_flow.into());
         self
@@ -1341,17 +1364,20 @@ pub struct CreateParamsOptions {
 
 impl CreateParamsOptions {
     /// Params with nothing set: every field is optional.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The `options.document` param of [`VerificationSession::create`].
+    #[inline]
     pub fn document(mut self, document: CreateParamsOptionsDocument) -> Self {
         self.document = Some(Clearable::Set(document));
         self
     }
 
     /// Clears `document`: sends it with an empty value, which unsets it.
+    #[inline]
     pub fn clear_document(mut self) -> Self {
         self.document = Some(Clearable::Clear);
         self
@@ -1381,11 +1407,13 @@ pub struct CreateParamsOptionsDocument {
 
 impl CreateParamsOptionsDocument {
     /// Params with nothing set: every field is optional.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The `options.document.allowed_types` param of [`VerificationSession::create`].
+    #[inline]
     pub fn allowed_types(
         mut self,
         allowed_types: impl IntoIterator<
@@ -1397,18 +1425,21 @@ impl CreateParamsOptionsDocument {
     }
 
     /// The `options.document.require_id_number` param of [`VerificationSession::create`].
+    #[inline]
     pub fn require_id_number(mut self, require_id_number: bool) -> Self {
         self.require_id_number = Some(require_id_number);
         self
     }
 
     /// The `options.document.require_live_capture` param of [`VerificationSession::create`].
+    #[inline]
     pub fn require_live_capture(mut self, require_live_capture: bool) -> Self {
         self.require_live_capture = Some(require_live_capture);
         self
     }
 
     /// The `options.document.require_matching_selfie` param of [`VerificationSession::create`].
+    #[inline]
     pub fn require_matching_selfie(mut self, require_matching_selfie: bool) -> Self {
         self.require_matching_selfie = Some(require_matching_selfie);
         self
@@ -1442,6 +1473,7 @@ pub enum CreateParamsOptionsDocumentAllowedTypes {
 
 impl CreateParamsOptionsDocumentAllowedTypes {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DrivingLicense => "driving_license",
@@ -1453,6 +1485,7 @@ impl CreateParamsOptionsDocumentAllowedTypes {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`CreateParamsOptionsDocumentAllowedTypes::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "driving_license" => Self::DrivingLicense,
@@ -1476,17 +1509,20 @@ pub struct CreateParamsProvidedDetails {
 
 impl CreateParamsProvidedDetails {
     /// Params with nothing set: every field is optional.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The `provided_details.email` param of [`VerificationSession::create`].
+    #[inline]
     pub fn email(mut self, email: impl Into<String>) -> Self {
         self.email = Some(email.into());
         self
     }
 
     /// The `provided_details.phone` param of [`VerificationSession::create`].
+    #[inline]
     pub fn phone(mut self, phone: impl Into<String>) -> Self {
         self.phone = Some(phone.into());
         self
@@ -1517,6 +1553,7 @@ pub enum CreateParamsType {
 
 impl CreateParamsType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Document => "document",
@@ -1527,6 +1564,7 @@ impl CreateParamsType {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`CreateParamsType::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "document" => Self::Document,
@@ -1570,12 +1608,14 @@ pub struct ListParams {
 
 impl ListParams {
     /// Params with nothing set: every field is optional.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// A string to reference this user. This can be a customer ID, a session ID, or similar, and
     /// can be used to reconcile this verification with your internal systems.
+    #[inline]
     pub fn client_reference_id(
         mut self,
         client_reference_id: impl Into<String>,
@@ -1585,6 +1625,7 @@ impl ListParams {
     }
 
     /// Only return VerificationSessions that were created during the given date interval.
+    #[inline]
     pub fn created(mut self, created: impl Into<RangeQuery<i64>>) -> Self {
         self.created = Some(created.into());
         self
@@ -1594,12 +1635,14 @@ impl ListParams {
     /// the list. For instance, if you make a list request and receive 100 objects, starting with
     /// `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the
     /// previous page of the list.
+    #[inline]
     pub fn ending_before(mut self, ending_before: impl Into<String>) -> Self {
         self.ending_before = Some(ending_before.into());
         self
     }
 
     /// Specifies which fields in the response should be expanded.
+    #[inline]
     pub fn expand(
         mut self,
         expand: impl IntoIterator<Item = impl Into<String>>,
@@ -1610,6 +1653,7 @@ impl ListParams {
 
     /// A limit on the number of objects to be returned. Limit can range between 1 and 100, and the
     /// default is 10.
+    #[inline]
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -1619,6 +1663,7 @@ impl ListParams {
     /// the list. For instance, if you make a list request and receive 100 objects, ending with
     /// `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the
     /// next page of the list.
+    #[inline]
     pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
         self.starting_after = Some(starting_after.into());
         self
@@ -1626,6 +1671,7 @@ impl ListParams {
 
     /// Only return VerificationSessions with this status.
     /// [Learn more about the lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
+    #[inline]
     pub fn status(mut self, status: ListParamsStatus) -> Self {
         self.status = Some(status);
         self
@@ -1665,6 +1711,7 @@ pub enum ListParamsStatus {
 
 impl ListParamsStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Canceled => "canceled",
@@ -1677,6 +1724,7 @@ impl ListParamsStatus {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`ListParamsStatus::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "canceled" => Self::Canceled,
@@ -1719,11 +1767,13 @@ pub struct RedactParams {
 
 impl RedactParams {
     /// Params with nothing set: every field is optional.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Specifies which fields in the response should be expanded.
+    #[inline]
     pub fn expand(
         mut self,
         expand: impl IntoIterator<Item = impl Into<String>>,
@@ -1755,11 +1805,13 @@ pub struct RetrieveParams {
 
 impl RetrieveParams {
     /// Params with nothing set: every field is optional.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Specifies which fields in the response should be expanded.
+    #[inline]
     pub fn expand(
         mut self,
         expand: impl IntoIterator<Item = impl Into<String>>,
@@ -1803,11 +1855,13 @@ pub struct UpdateParams {
 
 impl UpdateParams {
     /// Params with nothing set: every field is optional.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Specifies which fields in the response should be expanded.
+    #[inline]
     pub fn expand(
         mut self,
         expand: impl IntoIterator<Item = impl Into<String>>,
@@ -1820,6 +1874,7 @@ impl UpdateParams {
     /// object. This can be useful for storing additional information about the object in a
     /// structured format. Individual keys can be unset by posting an empty value to them. All keys
     /// can be unset by posting an empty value to `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         metadata: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
@@ -1833,18 +1888,21 @@ impl UpdateParams {
     }
 
     /// Clears `metadata`: sends it with an empty value, which unsets it.
+    #[inline]
     pub fn clear_metadata(mut self) -> Self {
         self.metadata = Some(Clearable::Clear);
         self
     }
 
     /// A set of options for the session’s verification checks.
+    #[inline]
     pub fn options(mut self, options: UpdateParamsOptions) -> Self {
         self.options = Some(options);
         self
     }
 
     /// Details provided about the user being verified. These details may be shown to the user.
+    #[inline]
     pub fn provided_details(
         mut self,
         provided_details: UpdateParamsProvidedDetails,
@@ -1855,6 +1913,7 @@ impl UpdateParams {
 
     /// The type of [verification check](https://stripe.com/docs/identity/verification-checks) to be
     /// performed.
+    #[inline]
     pub fn type_(mut self, type_: UpdateParamsType) -> Self {
         self.type_ = Some(type_);
         self
@@ -1882,17 +1941,20 @@ pub struct UpdateParamsOptions {
 
 impl UpdateParamsOptions {
     /// Params with nothing set: every field is optional.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The `options.document` param of [`VerificationSession::update`].
+    #[inline]
     pub fn document(mut self, document: UpdateParamsOptionsDocument) -> Self {
         self.document = Some(Clearable::Set(document));
         self
     }
 
     /// Clears `document`: sends it with an empty value, which unsets it.
+    #[inline]
     pub fn clear_document(mut self) -> Self {
         self.document = Some(Clearable::Clear);
         self
@@ -1922,11 +1984,13 @@ pub struct UpdateParamsOptionsDocument {
 
 impl UpdateParamsOptionsDocument {
     /// Params with nothing set: every field is optional.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The `options.document.allowed_types` param of [`VerificationSession::update`].
+    #[inline]
     pub fn allowed_types(
         mut self,
         allowed_types: impl IntoIterator<
@@ -1938,18 +2002,21 @@ impl UpdateParamsOptionsDocument {
     }
 
     /// The `options.document.require_id_number` param of [`VerificationSession::update`].
+    #[inline]
     pub fn require_id_number(mut self, require_id_number: bool) -> Self {
         self.require_id_number = Some(require_id_number);
         self
     }
 
     /// The `options.document.require_live_capture` param of [`VerificationSession::update`].
+    #[inline]
     pub fn require_live_capture(mut self, require_live_capture: bool) -> Self {
         self.require_live_capture = Some(require_live_capture);
         self
     }
 
     /// The `options.document.require_matching_selfie` param of [`VerificationSession::update`].
+    #[inline]
     pub fn require_matching_selfie(mut self, require_matching_selfie: bool) -> Self {
         self.require_matching_selfie = Some(require_matching_selfie);
         self
@@ -1983,6 +2050,7 @@ pub enum UpdateParamsOptionsDocumentAllowedTypes {
 
 impl UpdateParamsOptionsDocumentAllowedTypes {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DrivingLicense => "driving_license",
@@ -1994,6 +2062,7 @@ impl UpdateParamsOptionsDocumentAllowedTypes {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`UpdateParamsOptionsDocumentAllowedTypes::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "driving_license" => Self::DrivingLicense,
@@ -2017,17 +2086,20 @@ pub struct UpdateParamsProvidedDetails {
 
 impl UpdateParamsProvidedDetails {
     /// Params with nothing set: every field is optional.
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The `provided_details.email` param of [`VerificationSession::update`].
+    #[inline]
     pub fn email(mut self, email: impl Into<String>) -> Self {
         self.email = Some(email.into());
         self
     }
 
     /// The `provided_details.phone` param of [`VerificationSession::update`].
+    #[inline]
     pub fn phone(mut self, phone: impl Into<String>) -> Self {
         self.phone = Some(phone.into());
         self
@@ -2058,6 +2130,7 @@ pub enum UpdateParamsType {
 
 impl UpdateParamsType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Document => "document",
@@ -2068,6 +2141,7 @@ impl UpdateParamsType {
 
     /// The variant for a wire value; values this version does not know are kept in
     /// [`UpdateParamsType::Unrecognized`].
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "document" => Self::Document,
