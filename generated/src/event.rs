@@ -147,7 +147,11 @@ impl<'de> Deserialize<'de> for Event {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = Event;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "object" => value.fill(&mut self.object),
                     "account" => value.fill(&mut self.account),
@@ -229,7 +233,11 @@ impl<'de> Deserialize<'de> for Data {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = Data;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "object" => value.fill(&mut self.object),
                     "previous_attributes" => value.fill(&mut self.previous_attributes),
@@ -1429,7 +1437,11 @@ impl<'de> Deserialize<'de> for Request {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = Request;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "id" => value.fill(&mut self.id),
                     "idempotency_key" => value.fill(&mut self.idempotency_key),

@@ -54,7 +54,11 @@ impl<'de> Deserialize<'de> for Address {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = Address;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "city" => value.fill(&mut self.city),
                     "country" => value.fill(&mut self.country),

@@ -52,57 +52,33 @@ fn declares_items(imp: &ItemImpl) -> bool {
     matches!(&imp.items[..], [ImplItem::Fn(f)] if f.block.stmts.iter().any(|s| matches!(s, Stmt::Item(_))))
 }
 
-/// An `impl` of one function whose body declares items: each statement printed on
-/// its own (items as at the top level) and joined with blank lines. The `impl`
-/// printed with an empty body gives the text around them. Should that not be how
-/// prettyplease prints it, the `impl` is printed whole instead.
-fn print_fn_with_items(mut imp: ItemImpl) -> String {
-    let stmts = std::mem::take(&mut function_body(&mut imp).stmts);
-    let mut file = File { shebang: None, attrs: Vec::new(), items: vec![Item::Impl(imp)] };
-    let shell = prettyplease::unparse(&file);
-    // Statements other than items, printed first (by reference), so that nothing is
-    // consumed before it is known that the layout applies.
-    let texts: Vec<Option<String>> = stmts
-        .iter()
-        .map(|stmt| if matches!(stmt, Stmt::Item(_)) { Some(String::new()) } else { statement(stmt) })
-        .collect();
-    let head = shell.strip_suffix("{}\n}\n").filter(|_| texts.iter().all(Option::is_some)).map(str::to_string);
-    let Item::Impl(imp) = &mut file.items[0] else { unreachable!("the file holds the impl") };
-    function_body(imp).stmts = stmts;
-    let Some(head) = head else { return prettyplease::unparse(&file) };
-    let Some(Item::Impl(mut imp)) = file.items.pop() else { unreachable!("the file holds the impl") };
-    let stmts = std::mem::take(&mut function_body(&mut imp).stmts);
-    let body: Vec<String> = stmts
-        .into_iter()
-        .zip(texts)
-        .map(|(stmt, text)| match stmt {
-            Stmt::Item(item) => indented(&print_item(item), "        "),
-            _ => indented(&text.unwrap_or_default(), "        "),
-        })
-        .collect();
-    format!("{head}{{\n{}    }}\n}}\n", body.join("\n"))
-}
-
-/// The body of the one function of `imp` (see [`declares_items`]).
-fn function_body(imp: &mut ItemImpl) -> &mut syn::Block {
-    match &mut imp.items[0] {
-        ImplItem::Fn(f) => &mut f.block,
-        _ => unreachable!("declares_items checked that the impl is one function"),
+/// An `impl` of one function whose body declares items, printed whole, with a blank
+/// line between the statements of the body (two levels in) and between the items of
+/// the `impl`s declared there (three levels in): before a line at one of those depths
+/// that follows a line at the same depth ending a block or a statement. Deeper lines
+/// (the bodies of the nested functions, where a `}` may end a match arm) are left as
+/// printed.
+fn print_fn_with_items(imp: ItemImpl) -> String {
+    let text = unparse(Item::Impl(imp));
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in text.lines() {
+        let depth = line.len() - line.trim_start().len();
+        let separate = previous.is_some_and(|prev| {
+            let prev_depth = prev.len() - prev.trim_start().len();
+            (depth == 8 || depth == 12)
+                && prev_depth == depth
+                && (prev.ends_with('}') || prev.ends_with(';'))
+                && !line.trim_start().starts_with('}')
+        });
+        if separate {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
     }
-}
-
-/// A statement that is not an item, as prettyplease prints it at the top of a
-/// function body, taken out of the function and unindented.
-fn statement(stmt: &Stmt) -> Option<String> {
-    let function: syn::ItemFn = syn::parse_quote!(fn f() { #stmt });
-    let text = unparse(Item::Fn(function));
-    let inner = text.strip_prefix("fn f() {\n")?.strip_suffix("}\n")?;
-    Some(inner.lines().map(|line| format!("{}\n", line.strip_prefix("    ").unwrap_or(line))).collect())
-}
-
-/// `text` with `indent` before every line that is not empty.
-fn indented(text: &str, indent: &str) -> String {
-    text.lines().map(|line| if line.is_empty() { "\n".to_string() } else { format!("{indent}{line}\n") }).collect()
+    out
 }
 
 /// The first segment of a `use` path.
@@ -192,5 +168,49 @@ mod tests {
              {\n        todo!()\n    }\n}\n\nimpl<'de> serde::Deserialize<'de> for A {\n    fn deserialize<D: \
              serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {\n        todo!()\n    }\n}\n"
         );
+    }
+
+    #[test]
+    fn items_declared_in_a_function_are_separated_by_blank_lines() {
+        let file = syn::parse2(quote! {
+            impl<'de> Deserialize<'de> for A {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    #[derive(Default)]
+                    struct Slots {
+                        a: Option<u8>,
+                    }
+                    impl<'a> FieldSlots<'a> for Slots {
+                        type Value = A;
+                        fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+                            match key {
+                                "a_very_long_field_name_that_makes_the_arm_wrap_onto_its_own_block" => {
+                                    value.fill(&mut self.a_very_long_field_name_that_makes_the_arm_wrap)
+                                }
+                                _ => value.skip(),
+                            }
+                        }
+                        fn finish(self) -> Result<A, MissingField> {
+                            Ok(A { a: self.a.ok_or(MissingField("a"))? })
+                        }
+                    }
+                    decode_struct::<D, Slots>(deserializer, "A")
+                }
+            }
+        })
+        .unwrap();
+        let printed = print(file);
+        let blank_before: Vec<&str> =
+            printed.split("\n\n").skip(1).map(|chunk| chunk.lines().next().unwrap().trim()).collect();
+        assert_eq!(
+            blank_before,
+            [
+                "impl<'a> FieldSlots<'a> for Slots {",
+                "fn fill<V: FieldValue<'a>>(",
+                "fn finish(self) -> Result<A, MissingField> {",
+                "decode_struct::<D, Slots>(deserializer, \"A\")"
+            ],
+            "{printed}"
+        );
+        assert!(syn::parse_file(&printed).is_ok());
     }
 }

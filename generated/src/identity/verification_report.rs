@@ -142,7 +142,11 @@ impl<'de> Deserialize<'de> for VerificationReport {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = VerificationReport;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "object" => value.fill(&mut self.object),
                     "client_reference_id" => value.fill(&mut self.client_reference_id),
@@ -265,7 +269,11 @@ impl<'de> Deserialize<'de> for Document {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = Document;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "address" => value.fill(&mut self.address),
                     "dob" => value.fill(&mut self.dob),
@@ -338,7 +346,11 @@ impl<'de> Deserialize<'de> for DocumentDob {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = DocumentDob;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "day" => value.fill(&mut self.day),
                     "month" => value.fill(&mut self.month),
@@ -390,7 +402,11 @@ impl<'de> Deserialize<'de> for DocumentError {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = DocumentError;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "code" => value.fill(&mut self.code),
                     "reason" => value.fill(&mut self.reason),
@@ -484,7 +500,11 @@ impl<'de> Deserialize<'de> for DocumentExpirationDate {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = DocumentExpirationDate;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "day" => value.fill(&mut self.day),
                     "month" => value.fill(&mut self.month),
@@ -539,7 +559,11 @@ impl<'de> Deserialize<'de> for DocumentIssuedDate {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = DocumentIssuedDate;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "day" => value.fill(&mut self.day),
                     "month" => value.fill(&mut self.month),
@@ -672,7 +696,11 @@ impl<'de> Deserialize<'de> for Email {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = Email;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "email" => value.fill(&mut self.email),
                     "error" => value.fill(&mut self.error),
@@ -724,7 +752,11 @@ impl<'de> Deserialize<'de> for EmailError {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = EmailError;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "code" => value.fill(&mut self.code),
                     "reason" => value.fill(&mut self.reason),
@@ -867,7 +899,11 @@ impl<'de> Deserialize<'de> for IdNumber {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = IdNumber;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "dob" => value.fill(&mut self.dob),
                     "error" => value.fill(&mut self.error),
@@ -930,7 +966,11 @@ impl<'de> Deserialize<'de> for IdNumberDob {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = IdNumberDob;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "day" => value.fill(&mut self.day),
                     "month" => value.fill(&mut self.month),
@@ -982,7 +1022,11 @@ impl<'de> Deserialize<'de> for IdNumberError {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = IdNumberError;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "code" => value.fill(&mut self.code),
                     "reason" => value.fill(&mut self.reason),
@@ -1154,7 +1198,11 @@ impl<'de> Deserialize<'de> for Options {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = Options;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "document" => value.fill(&mut self.document),
                     "id_number" => value.fill(&mut self.id_number),
@@ -1219,12 +1267,18 @@ impl<'de> Deserialize<'de> for OptionsDocument {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = OptionsDocument;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "allowed_types" => value.fill(&mut self.allowed_types),
                     "require_id_number" => value.fill(&mut self.require_id_number),
                     "require_live_capture" => value.fill(&mut self.require_live_capture),
-                    "require_matching_selfie" => value.fill(&mut self.require_matching_selfie),
+                    "require_matching_selfie" => {
+                        value.fill(&mut self.require_matching_selfie)
+                    }
                     _ => value.skip(),
                 }
             }
@@ -1304,7 +1358,11 @@ impl<'de> Deserialize<'de> for OptionsIdNumber {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = OptionsIdNumber;
 
-            fn fill<V: FieldValue<'a>>(&mut self, _: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                _: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 value.skip()
             }
 
@@ -1350,7 +1408,11 @@ impl<'de> Deserialize<'de> for Phone {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = Phone;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "error" => value.fill(&mut self.error),
                     "phone" => value.fill(&mut self.phone),
@@ -1402,7 +1464,11 @@ impl<'de> Deserialize<'de> for PhoneError {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = PhoneError;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "code" => value.fill(&mut self.code),
                     "reason" => value.fill(&mut self.reason),
@@ -1535,7 +1601,11 @@ impl<'de> Deserialize<'de> for Selfie {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = Selfie;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "document" => value.fill(&mut self.document),
                     "error" => value.fill(&mut self.error),
@@ -1589,7 +1659,11 @@ impl<'de> Deserialize<'de> for SelfieError {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = SelfieError;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "code" => value.fill(&mut self.code),
                     "reason" => value.fill(&mut self.reason),

@@ -271,7 +271,11 @@ impl<'de> Deserialize<'de> for VerificationSession {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = VerificationSession;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "object" => value.fill(&mut self.object),
                     "client_reference_id" => value.fill(&mut self.client_reference_id),
@@ -279,7 +283,9 @@ impl<'de> Deserialize<'de> for VerificationSession {
                     "created" => value.fill(&mut self.created),
                     "id" => value.fill(&mut self.id),
                     "last_error" => value.fill(&mut self.last_error),
-                    "last_verification_report" => value.fill(&mut self.last_verification_report),
+                    "last_verification_report" => {
+                        value.fill(&mut self.last_verification_report)
+                    }
                     "livemode" => value.fill(&mut self.livemode),
                     "metadata" => value.fill(&mut self.metadata),
                     "options" => value.fill(&mut self.options),
@@ -361,7 +367,11 @@ impl<'de> Deserialize<'de> for LastError {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = LastError;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "code" => value.fill(&mut self.code),
                     "reason" => value.fill(&mut self.reason),
@@ -527,7 +537,11 @@ impl<'de> Deserialize<'de> for Options {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = Options;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "document" => value.fill(&mut self.document),
                     "email" => value.fill(&mut self.email),
@@ -596,12 +610,18 @@ impl<'de> Deserialize<'de> for OptionsDocument {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = OptionsDocument;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "allowed_types" => value.fill(&mut self.allowed_types),
                     "require_id_number" => value.fill(&mut self.require_id_number),
                     "require_live_capture" => value.fill(&mut self.require_live_capture),
-                    "require_matching_selfie" => value.fill(&mut self.require_matching_selfie),
+                    "require_matching_selfie" => {
+                        value.fill(&mut self.require_matching_selfie)
+                    }
                     _ => value.skip(),
                 }
             }
@@ -688,7 +708,11 @@ impl<'de> Deserialize<'de> for OptionsEmail {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = OptionsEmail;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "require_verification" => value.fill(&mut self.require_verification),
                     _ => value.skip(),
@@ -724,7 +748,11 @@ impl<'de> Deserialize<'de> for OptionsIdNumber {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = OptionsIdNumber;
 
-            fn fill<V: FieldValue<'a>>(&mut self, _: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                _: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 value.skip()
             }
 
@@ -762,7 +790,11 @@ impl<'de> Deserialize<'de> for OptionsPhone {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = OptionsPhone;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "require_verification" => value.fill(&mut self.require_verification),
                     _ => value.skip(),
@@ -809,7 +841,11 @@ impl<'de> Deserialize<'de> for ProvidedDetails {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = ProvidedDetails;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "email" => value.fill(&mut self.email),
                     "phone" => value.fill(&mut self.phone),
@@ -855,7 +891,11 @@ impl<'de> Deserialize<'de> for Redaction {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = Redaction;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "status" => value.fill(&mut self.status),
                     _ => value.skip(),
@@ -1051,7 +1091,11 @@ impl<'de> Deserialize<'de> for VerifiedOutputs {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = VerifiedOutputs;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "address" => value.fill(&mut self.address),
                     "dob" => value.fill(&mut self.dob),
@@ -1116,7 +1160,11 @@ impl<'de> Deserialize<'de> for VerifiedOutputsDob {
         impl<'a> FieldSlots<'a> for Slots {
             type Value = VerifiedOutputsDob;
 
-            fn fill<V: FieldValue<'a>>(&mut self, key: &str, value: V) -> Result<(), V::Error> {
+            fn fill<V: FieldValue<'a>>(
+                &mut self,
+                key: &str,
+                value: V,
+            ) -> Result<(), V::Error> {
                 match key {
                     "day" => value.fill(&mut self.day),
                     "month" => value.fill(&mut self.month),
