@@ -1,10 +1,10 @@
 //! Printing a file: prettyplease, and the blank lines it does not add.
 //!
 //! Each item is printed on its own, and items are joined with a blank line (except
-//! consecutive `use` items of one group: `std`, other crates, this crate). The items
-//! of an `impl` are printed one by one inside their `impl` and joined the same way,
-//! and so are the statements of a function that declares items (a `Deserialize`
-//! impl and its field slots). Doc comments and attributes are part of the item they
+//! consecutive `use` items of one group: `std`, other crates, this crate). An `impl`
+//! is printed whole, then given a blank line between its items, and between the
+//! statements of a function that declares items (a `Deserialize` impl and its field
+//! slots): see [`separated`]. Doc comments and attributes are part of the item they
 //! are on, so they stay with it.
 
 use syn::{File, ImplItem, Item, ItemImpl, Stmt, UseTree};
@@ -36,8 +36,10 @@ pub fn print(file: File) -> String {
 /// One item, with the blank lines inside it.
 fn print_item(item: Item) -> String {
     match item {
-        Item::Impl(imp) if imp.items.len() > 1 => print_impl(imp),
-        Item::Impl(imp) if declares_items(&imp) => print_fn_with_items(imp),
+        Item::Impl(imp) => {
+            let depths: &[usize] = if declares_items(&imp) { &[4, 8, 12] } else { &[4] };
+            separated(&unparse(Item::Impl(imp)), depths)
+        }
         item => unparse(item),
     }
 }
@@ -52,21 +54,20 @@ fn declares_items(imp: &ItemImpl) -> bool {
     matches!(&imp.items[..], [ImplItem::Fn(f)] if f.block.stmts.iter().any(|s| matches!(s, Stmt::Item(_))))
 }
 
-/// An `impl` of one function whose body declares items, printed whole, with a blank
-/// line between the statements of the body (two levels in) and between the items of
-/// the `impl`s declared there (three levels in): before a line at one of those depths
-/// that follows a line at the same depth ending a block or a statement. Deeper lines
-/// (the bodies of the nested functions, where a `}` may end a match arm) are left as
-/// printed.
-fn print_fn_with_items(imp: ItemImpl) -> String {
-    let text = unparse(Item::Impl(imp));
+/// `text` (an `impl` as prettyplease prints it, four spaces per level) with a blank
+/// line before each line at one of `depths` that follows a line at the same depth
+/// ending an item or a statement (`}` or `;`), unless it closes a block. At depth 4
+/// those are the items of the `impl`; at 8 and 12 the statements of a function that
+/// declares items and the items of the `impl`s declared there. Deeper lines (function
+/// bodies, where a `}` may end a match arm) are left as printed.
+fn separated(text: &str, depths: &[usize]) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut previous: Option<&str> = None;
     for line in text.lines() {
         let depth = line.len() - line.trim_start().len();
         let separate = previous.is_some_and(|prev| {
             let prev_depth = prev.len() - prev.trim_start().len();
-            (depth == 8 || depth == 12)
+            depths.contains(&depth)
                 && prev_depth == depth
                 && (prev.ends_with('}') || prev.ends_with(';'))
                 && !line.trim_start().starts_with('}')
@@ -88,41 +89,6 @@ fn root_of(tree: &UseTree) -> String {
         UseTree::Name(n) => n.ident.to_string(),
         UseTree::Rename(r) => r.ident.to_string(),
         UseTree::Glob(_) | UseTree::Group(_) => String::new(),
-    }
-}
-
-/// An `impl` with a blank line between its items. Each item is printed in the `impl`
-/// alone, and taken out of it: the `impl` printed without items gives its first line
-/// (`impl X {}` -> `impl X {`). Should that not be how prettyplease prints it, the
-/// `impl` is printed whole instead.
-fn print_impl(mut imp: ItemImpl) -> String {
-    let items = std::mem::take(&mut imp.items);
-    let mut file = File { shebang: None, attrs: Vec::new(), items: vec![Item::Impl(imp)] };
-    let empty = prettyplease::unparse(&file);
-    let head = empty.strip_suffix("{}\n").map(|head| format!("{head}{{\n"));
-    let mut bodies = Vec::with_capacity(items.len());
-    let mut printed: Vec<ImplItem> = Vec::with_capacity(items.len());
-    for item in items {
-        impl_items(&mut file).push(item);
-        let text = prettyplease::unparse(&file);
-        printed.append(impl_items(&mut file));
-        let body = head.as_deref().and_then(|head| text.strip_prefix(head)).and_then(|rest| rest.strip_suffix("}\n"));
-        bodies.push(body.map(str::to_string));
-    }
-    match (head, bodies.into_iter().collect::<Option<Vec<String>>>()) {
-        (Some(head), Some(bodies)) => format!("{head}{}}}\n", bodies.join("\n")),
-        _ => {
-            *impl_items(&mut file) = printed;
-            prettyplease::unparse(&file)
-        }
-    }
-}
-
-/// The items of the one `impl` in `file`.
-fn impl_items(file: &mut File) -> &mut Vec<ImplItem> {
-    match &mut file.items[0] {
-        Item::Impl(imp) => &mut imp.items,
-        _ => unreachable!("print_impl only holds an impl"),
     }
 }
 
