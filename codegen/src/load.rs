@@ -190,16 +190,15 @@ fn read_tree(bytes: &[u8], json: bool) -> Result<(Value, Vec<String>)> {
     // Untracked first (most documents parse); again with the path tracked, for the
     // pointer of a parse error, only if that fails.
     match read_tree_once(bytes, json, None) {
+        Ok(tree) => return Ok(tree),
+        Err(TreeFailure::Refused(e)) => return Err(e),
+        Err(TreeFailure::Parse(_)) => {}
+    }
+    let mut track = serde_path_to_error::Track::new();
+    match read_tree_once(bytes, json, Some(&mut track)) {
         Ok(tree) => Ok(tree),
         Err(TreeFailure::Refused(e)) => Err(e),
-        Err(TreeFailure::Parse(_)) => {
-            let mut track = serde_path_to_error::Track::new();
-            match read_tree_once(bytes, json, Some(&mut track)) {
-                Ok(tree) => Ok(tree),
-                Err(TreeFailure::Refused(e)) => Err(e),
-                Err(TreeFailure::Parse(reason)) => Err(parse_error(&track.path(), &reason)),
-            }
-        }
+        Err(TreeFailure::Parse(reason)) => Err(parse_error(&track.path(), &reason)),
     }
 }
 

@@ -62,22 +62,17 @@ fn declares_items(imp: &ItemImpl) -> bool {
 /// bodies, where a `}` may end a match arm) are left as printed.
 fn separated(text: &str, depths: &[usize]) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut previous: Option<&str> = None;
+    // The depth of the previous line, if it ended an item or a statement.
+    let mut ended_at = None;
     for line in text.lines() {
-        let depth = line.len() - line.trim_start().len();
-        let separate = previous.is_some_and(|prev| {
-            let prev_depth = prev.len() - prev.trim_start().len();
-            depths.contains(&depth)
-                && prev_depth == depth
-                && (prev.ends_with('}') || prev.ends_with(';'))
-                && !line.trim_start().starts_with('}')
-        });
-        if separate {
+        let body = line.trim_start();
+        let depth = line.len() - body.len();
+        if ended_at == Some(depth) && depths.contains(&depth) && !body.starts_with('}') {
             out.push('\n');
         }
         out.push_str(line);
         out.push('\n');
-        previous = Some(line);
+        ended_at = (body.ends_with('}') || body.ends_with(';')).then_some(depth);
     }
     out
 }

@@ -3,31 +3,38 @@
 //! `stripe_runtime::fields` does the rest. Same behaviour as serde's derives, with
 //! much less code for the compiler to check per struct.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::scope::Scope;
 use super::syntax::{ident, spelled};
 use crate::error::Result;
-use crate::ir::{Ir, Struct, TypeDef};
+use crate::ir::{Field, Ir, Struct, TypeDef};
 use crate::names::{OBJECT_FIELD, SLOTS_STRUCT};
 use crate::rust_type;
+
+/// A struct's member on the wire: its `object` tag (no `field`) or one of its fields.
+struct Member<'a> {
+    rust: Ident,
+    wire: &'a str,
+    field: Option<&'a Field>,
+}
+
+/// The members of `s` in declaration order: the `object` tag first, if it has one.
+fn members(s: &Struct) -> Result<Vec<Member<'_>>> {
+    let tag =
+        s.object_name.as_ref().map(|_| Ok(Member { rust: ident(OBJECT_FIELD)?, wire: OBJECT_FIELD, field: None }));
+    let fields = s.fields.iter().map(|f| Ok(Member { rust: ident(&f.rust_name)?, wire: &f.wire_name, field: Some(f) }));
+    tag.into_iter().chain(fields).collect()
+}
 
 /// `Serialize`: every field in declaration order (a model's `object` tag first), by
 /// its name on the wire, as `#[derive(Serialize)]` writes them. `None` is written as
 /// such: the form encoder leaves it out, JSON has it as `null`.
 pub fn serialize_impl(def: &TypeDef, s: &Struct, scope: &mut Scope) -> Result<TokenStream> {
     let name = ident(&def.name)?;
-    let mut writes = Vec::with_capacity(s.fields.len() + 1);
-    if s.object_name.is_some() {
-        let field = ident(OBJECT_FIELD)?;
-        writes.push(quote!(fields.field(#OBJECT_FIELD, &self.#field);));
-    }
-    for field in &s.fields {
-        let rust = ident(&field.rust_name)?;
-        let wire = &field.wire_name;
-        writes.push(quote!(fields.field(#wire, &self.#rust);));
-    }
+    let writes: Vec<TokenStream> =
+        members(s)?.into_iter().map(|Member { rust, wire, .. }| quote!(fields.field(#wire, &self.#rust);)).collect();
     let len = proc_macro2::Literal::usize_unsuffixed(writes.len());
     let serialize = scope.name("serde::Serialize");
     let serializer = scope.name("serde::Serializer");
@@ -57,23 +64,21 @@ pub fn serialize_impl(def: &TypeDef, s: &Struct, scope: &mut Scope) -> Result<To
 pub fn deserialize_impl(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -> Result<TokenStream> {
     let name = ident(&def.name)?;
     let slots = ident(SLOTS_STRUCT)?;
-    let mut slot_decls = Vec::with_capacity(s.fields.len() + 1);
-    let mut arms = Vec::with_capacity(s.fields.len() + 1);
-    let mut values = Vec::with_capacity(s.fields.len() + 1);
-    if s.object_name.is_some() {
-        let field = ident(OBJECT_FIELD)?;
-        let tag = scope.name("stripe_runtime::ObjectTag");
-        slot_decls.push(quote!(#field: Option<#tag<#name>>,));
-        arms.push(quote!(#OBJECT_FIELD => value.fill(&mut self.#field),));
-        values.push(quote!(#field: self.#field.unwrap_or_default(),));
-    }
+    let members = members(s)?;
+    let mut slot_decls = Vec::with_capacity(members.len());
+    let mut arms = Vec::with_capacity(members.len());
+    let mut values = Vec::with_capacity(members.len());
     let missing = scope.name("stripe_runtime::fields::MissingField");
-    for field in &s.fields {
-        let rust = ident(&field.rust_name)?;
-        let wire = &field.wire_name;
+    for Member { rust, wire, field } in members {
+        arms.push(quote!(#wire => value.fill(&mut self.#rust),));
+        let Some(field) = field else {
+            let tag = scope.name("stripe_runtime::ObjectTag");
+            slot_decls.push(quote!(#rust: Option<#tag<#name>>,));
+            values.push(quote!(#rust: self.#rust.unwrap_or_default(),));
+            continue;
+        };
         let ty = spelled(|name| rust_type::field_type(ir, field, def.usage, name), scope)?;
         slot_decls.push(quote!(#rust: Option<#ty>,));
-        arms.push(quote!(#wire => value.fill(&mut self.#rust),));
         if field.optional(def.usage) {
             values.push(quote!(#rust: self.#rust.flatten(),));
         } else {

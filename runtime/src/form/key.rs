@@ -3,15 +3,15 @@
 
 use serde::ser::{self, Impossible, Serialize};
 
-use super::FormError;
+use super::{FormError, Sink};
 
 /// Serializes a map key onto the encoder's key; `map_key_len` is the length of the
-/// map's own key, for errors; `push_text` appends text as the sink escapes it
-/// ([`Sink::push_key_text`](super::Sink::push_key_text)).
+/// map's own key, for errors; text is appended as `sink` escapes it
+/// ([`Sink::push_key_text`]).
 pub(super) struct MapKeySerializer<'a> {
     pub(super) key: &'a mut String,
     pub(super) map_key_len: usize,
-    pub(super) push_text: fn(&mut String, &str),
+    pub(super) sink: &'a dyn Sink,
 }
 
 impl MapKeySerializer<'_> {
@@ -62,13 +62,13 @@ impl ser::Serializer for MapKeySerializer<'_> {
     }
 
     fn serialize_char(self, v: char) -> Result<(), FormError> {
-        (self.push_text)(self.key, v.encode_utf8(&mut [0; 4]));
+        self.sink.push_key_text(self.key, v.encode_utf8(&mut [0; 4]));
         Ok(())
     }
 
     #[inline]
     fn serialize_str(self, v: &str) -> Result<(), FormError> {
-        (self.push_text)(self.key, v);
+        self.sink.push_key_text(self.key, v);
         Ok(())
     }
 
@@ -93,7 +93,7 @@ impl ser::Serializer for MapKeySerializer<'_> {
     }
 
     fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), FormError> {
-        (self.push_text)(self.key, variant);
+        self.sink.push_key_text(self.key, variant);
         Ok(())
     }
 

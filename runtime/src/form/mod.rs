@@ -108,9 +108,7 @@ pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<String, FormError> {
 pub(crate) trait Sink {
     /// Appends `text` (a field name, map key, variant name) to a key:
     /// percent-encoded for a form, as it is for a multipart body.
-    fn push_key_text(key: &mut String, text: &str)
-    where
-        Self: Sized;
+    fn push_key_text(&self, key: &mut String, text: &str);
 
     /// Writes the pair `key` = `value`; `key` is built by
     /// [`push_key_text`](Sink::push_key_text), `value` is the raw text (`true`,
@@ -124,15 +122,15 @@ pub(crate) trait Sink {
 /// Serializes `value` (a struct or a map) into `sink`, pair by pair, and returns
 /// the sink.
 pub(crate) fn serialize_pairs<S: Sink, T: Serialize + ?Sized>(value: &T, mut sink: S) -> Result<S, FormError> {
-    serialize_into(value, &mut sink, S::push_key_text)?;
+    serialize_into(value, &mut sink)?;
     Ok(sink)
 }
 
 /// Serializes `value` into `sink`, whichever sink it is: one instance of the
 /// serializer per value type, not one per value type and sink.
-fn serialize_into<T: Serialize + ?Sized>(value: &T, sink: &mut dyn Sink, push_text: PushText) -> Result<(), FormError> {
+fn serialize_into<T: Serialize + ?Sized>(value: &T, sink: &mut dyn Sink) -> Result<(), FormError> {
     // Keys are rarely longer than a few dozen bytes.
-    let mut encoder = Encoder { sink, push_text, key: String::with_capacity(64) };
+    let mut encoder = Encoder { sink, key: String::with_capacity(64) };
     value.serialize(ValueSerializer { enc: &mut encoder, root: true })
 }
 
@@ -144,7 +142,7 @@ struct UrlEncoded {
 
 impl Sink for UrlEncoded {
     #[inline]
-    fn push_key_text(key: &mut String, text: &str) {
+    fn push_key_text(&self, key: &mut String, text: &str) {
         push_encoded(key, text);
     }
 
@@ -265,13 +263,8 @@ impl Display for At<'_> {
 /// Descending into a field pushes onto `key`; coming back truncates it.
 struct Encoder<'s> {
     sink: &'s mut dyn Sink,
-    /// The sink's [`push_key_text`](Sink::push_key_text).
-    push_text: PushText,
     key: String,
 }
-
-/// How a sink appends text to a key.
-type PushText = fn(&mut String, &str);
 
 /// Percent-encodes `s` onto `out`. A string that needs no encoding (most keys and
 /// values) comes out of the iterator as one chunk, pushed unchanged.
@@ -293,10 +286,10 @@ impl Encoder<'_> {
     #[inline]
     fn push_segment(&mut self, root: bool, name: &str) {
         if root {
-            (self.push_text)(&mut self.key, name);
+            self.sink.push_key_text(&mut self.key, name);
         } else {
             self.key.push('[');
-            (self.push_text)(&mut self.key, name);
+            self.sink.push_key_text(&mut self.key, name);
             self.key.push(']');
         }
     }

@@ -322,7 +322,7 @@ impl ser::SerializeMap for Compound<'_, '_> {
         if !self.root {
             self.enc.key.push('[');
         }
-        let map_key = MapKeySerializer { key: &mut self.enc.key, map_key_len: start, push_text: self.enc.push_text };
+        let map_key = MapKeySerializer { key: &mut self.enc.key, map_key_len: start, sink: &*self.enc.sink };
         if let Err(err) = key.serialize(map_key) {
             return Err(err.under(&self.enc.key[..start]));
         }

@@ -163,7 +163,7 @@ impl Body<'_> {
 
 impl Sink for Body<'_> {
     #[inline]
-    fn push_key_text(key: &mut String, text: &str) {
+    fn push_key_text(&self, key: &mut String, text: &str) {
         key.push_str(text);
     }
 
