@@ -27,6 +27,7 @@ pub mod pipeline;
 pub mod prune;
 pub mod refs;
 pub mod rust_type;
+mod threads;
 pub mod whole;
 
 pub use error::{Error, Location, Result};

@@ -4,6 +4,7 @@
 //! hand-written files in the output directory are left alone.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::emit::{Files, GENERATED_MARKER};
 use crate::error::{Error, Result};
@@ -122,11 +123,17 @@ fn recover(out_dir: &Path, staging: &Path, backup: &Path) -> Result<()> {
 fn stage(files: &Files, out_dir: &Path, staging: &Path) -> Result<()> {
     std::fs::create_dir_all(staging)
         .map_err(|e| Error::file(staging.display(), format!("cannot create directory: {e}")))?;
-    for (path, contents) in files {
-        let target = staging.join(path);
-        create_parent(&target)?;
-        std::fs::write(&target, contents).map_err(|e| Error::file(target.display(), format!("cannot write: {e}")))?;
+    let files: Vec<(PathBuf, &String)> = files.iter().map(|(path, contents)| (staging.join(path), contents)).collect();
+    for (target, _) in &files {
+        create_parent(target)?;
     }
+    // The writes, shared out over threads: a whole crate is tens of megabytes.
+    let (written, _, _) = crate::threads::run(&files, crate::threads::available(), |(target, contents)| {
+        let written =
+            std::fs::write(target, contents).map_err(|e| Error::file(target.display(), format!("cannot write: {e}")));
+        (written, Duration::ZERO, Duration::ZERO)
+    });
+    written.into_iter().collect::<Result<()>>()?;
     // After the generated files, so that no write can go through a link.
     for path in hand_written_files(out_dir)? {
         let (from, to) = (out_dir.join(&path), staging.join(&path));

@@ -24,6 +24,10 @@ pub struct Options {
     pub select: Vec<String>,
     /// Where to write the crate instead of `generated/`.
     pub out: Option<PathBuf>,
+    /// Also print every file with prettyplease alone (none of the emitters' own
+    /// layout kept, see [`emit::emit_all_by_prettyplease`]) and fail unless the bytes
+    /// are the same.
+    pub verify_layout: bool,
 }
 
 /// How long each phase of a run took.
@@ -129,6 +133,9 @@ pub fn generate(root: &Path, options: &Options) -> Result<Generated> {
     timings.lower = started.elapsed();
     let (mut files, emitting) = emit::emit_timed(&ir, &crate_options)?;
     (timings.emit, timings.format) = (emitting.emit, emitting.format);
+    if options.verify_layout {
+        same_layout(&files, &emit::emit_all_by_prettyplease(&ir, &crate_options)?)?;
+    }
 
     let source = Source {
         api_version: ir.api_version.clone(),
@@ -303,6 +310,28 @@ pub fn generate_document(
     let ir = lower::lower(doc, policy)?;
     let files = emit::emit(&ir, crate_options)?;
     Ok((ir, files))
+}
+
+/// Fails, naming the first file and line that differ, unless `files` (as the
+/// generator lays them out) are `printed` (as prettyplease lays them out).
+fn same_layout(files: &Files, printed: &Files) -> Result<()> {
+    for (path, text) in files {
+        let Some(theirs) = printed.get(path) else { continue };
+        if text == theirs {
+            continue;
+        }
+        let mut lines = text.lines().zip(theirs.lines()).enumerate();
+        let (n, (ours, theirs)) = lines.find(|(_, (a, b))| a != b).unwrap_or((0, ("", "")));
+        return Err(Error::file(
+            path,
+            format!(
+                "internal error: line {} is laid out as `{ours}`, where prettyplease writes `{theirs}`: an emitter's \
+                 layout (emit/lines.rs) does not match prettyplease's",
+                n + 1
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `path` made absolute and normalised, without requiring it to exist.

@@ -106,7 +106,8 @@ fn generated_crates_build_where_they_are_written() {
     // Generality: another namespace of the pinned document, through the same
     // entry point as `cargo xtask codegen --select 'tax.*' --out DIR`.
     let dir = tmp.join("tax");
-    let options = pipeline::Options { spec: None, select: vec!["tax.*".into()], out: Some(dir.clone()) };
+    let options =
+        pipeline::Options { spec: None, select: vec!["tax.*".into()], out: Some(dir.clone()), verify_layout: true };
     let generated = pipeline::generate(&repo_root(), &options).unwrap();
     assert!(generated.files.contains_key("src/tax/calculation.rs"), "{:?}", generated.files.keys());
     assert!(generated.files["Cargo.toml"].contains("[workspace]"));

@@ -119,7 +119,10 @@ fn measure_row(
         }
         // A fresh directory per run (removed before the clock starts), so that every run
         // writes the whole crate (and none sees another document's CHANGES.md and makes a report).
+        // The removal is flushed to disk first (`sync`): the file system's deferred work
+        // for tens of megabytes of removed files would otherwise land in the timed run.
         let _ = std::fs::remove_dir_all(out);
+        let _ = Command::new("sync").status();
         args.extend(["--out".into(), out.display().to_string()]);
         args
     };

@@ -51,6 +51,10 @@ enum Command {
         /// Print how long each phase took and the peak memory
         #[arg(long)]
         timings: bool,
+        /// Also print every file with prettyplease alone, and fail unless the bytes are
+        /// the same (checks the generator's own layout of regular items; slower)
+        #[arg(long)]
+        verify_layout: bool,
     },
     /// The pinned OpenAPI document: update the pin, compare documents.
     Spec {
@@ -113,8 +117,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Codegen { spec, select, out, check, timings } => {
-            codegen(pipeline::Options { spec, select, out }, check, timings)
+        Command::Codegen { spec, select, out, check, timings, verify_layout } => {
+            codegen(pipeline::Options { spec, select, out, verify_layout }, check, timings)
         }
         Command::Spec { command: SpecCommand::Pin { path } } => spec_pin(&path),
         Command::Spec { command: SpecCommand::Check { path, plain } } => spec_check(&path, plain),

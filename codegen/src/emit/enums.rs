@@ -1,11 +1,11 @@
 //! String enums: known values plus a catch-all, with `as_str` and the wire
 //! plumbing from `stripe_runtime::wire_enum!`.
 
-use quote::{format_ident, quote};
-
-use super::doc_attrs::{doc_attrs, member_doc_attrs};
+use super::code::{string_literal, Code};
+use super::doc_attrs::{doc_lines, member_doc_lines};
+use super::lines::Lines;
 use super::scope::Scope;
-use super::syntax::ident;
+use super::syntax::checked;
 use super::TypeItems;
 use crate::error::Result;
 use crate::ir::{Enum, TypeDef};
@@ -13,61 +13,42 @@ use crate::names::CATCH_ALL_VARIANT;
 
 /// A string enum and its impls.
 pub fn emit_enum(def: &TypeDef, e: &Enum, scope: &mut Scope) -> Result<TypeItems> {
-    let name = ident(&def.name)?;
-    let docs = doc_attrs(&def.docs, scope);
-    let catch_all = format_ident!("{}", CATCH_ALL_VARIANT);
-    let mut variants = Vec::with_capacity(e.variants.len());
-    let mut to_wire = Vec::with_capacity(e.variants.len());
-    let mut from_wire = Vec::with_capacity(e.variants.len());
+    let name = checked(&def.name)?;
+    let docs = doc_lines(&def.docs, scope);
+    let catch_all = checked(CATCH_ALL_VARIANT)?;
+    let mut variants = String::new();
+    let mut to_wire = String::new();
+    let mut from_wire = String::new();
     for variant in &e.variants {
-        let v = ident(&variant.rust_name)?;
-        let wire = &variant.wire;
-        let doc = member_doc_attrs(&format!("`{}`", wire.replace('`', "'")), scope);
-        variants.push(quote!(#doc #v,));
-        to_wire.push(quote!(Self::#v => #wire,));
-        from_wire.push(quote!(#wire => Self::#v,));
+        let v = checked(&variant.rust_name)?;
+        let wire = string_literal(&variant.wire);
+        variants.push_str(&member_doc_lines(&format!("`{}`", variant.wire.replace('`', "'")), scope));
+        variants.push_str(&format!("    {v},\n"));
+        let lines = Lines::new(scope, &def.source);
+        to_wire += &lines.arm(12, &format!("Self::{v}"), &wire)?;
+        from_wire += &lines.arm(12, &wire, &format!("Self::{v}"))?;
     }
-    let from_doc = member_doc_attrs(
+    let from_doc = member_doc_lines(
         &format!(
             "The variant for a wire value; values this version does not know are kept in [`{}::{CATCH_ALL_VARIANT}`].",
             def.name
         ),
         scope,
     );
-    let wire_enum = scope.name("stripe_runtime::wire_enum");
-    Ok(TypeItems {
-        def: quote! {
-            #docs
-            #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-            #[non_exhaustive]
-            pub enum #name {
-                #(#variants)*
-                /// A value this version of the crate does not know; it holds the value as sent.
-                #catch_all(String),
-            }
-        },
-        inherent: vec![
-            quote! {
-                /// The value as sent on the wire.
-                #[inline]
-                pub fn as_str(&self) -> &str {
-                    match self {
-                        #(#to_wire)*
-                        Self::#catch_all(value) => value,
-                    }
-                }
-            },
-            quote! {
-                #from_doc
-                #[inline]
-                pub fn from_wire(value: &str) -> Self {
-                    match value {
-                        #(#from_wire)*
-                        other => Self::#catch_all(other.to_owned()),
-                    }
-                }
-            },
-        ],
-        after: vec![quote!(#wire_enum!(#name);)],
-    })
+    let wire_enum = scope.name_text("stripe_runtime::wire_enum");
+    let mut items = TypeItems::new(Code::Text(format!(
+        "{docs}#[derive(Clone, Debug, PartialEq, Eq, Hash)]\n#[non_exhaustive]\npub enum {name} {{\n{variants}    \
+         /// A value this version of the crate does not know; it holds the value as sent.\n    {catch_all}(String),\n}}\n"
+    )));
+    items.inherent.push(Code::Text(format!(
+        "    /// The value as sent on the wire.\n    #[inline]\n    pub fn as_str(&self) -> &str {{\n        match self \
+         {{\n{to_wire}            Self::{catch_all}(value) => value,\n        }}\n    }}\n"
+    )));
+    items.inherent.push(Code::Text(format!(
+        "{from_doc}    #[inline]\n    pub fn from_wire(value: &str) -> Self {{\n        match value {{\n{from_wire}            \
+         other => Self::{catch_all}(other.to_owned()),\n        }}\n    }}\n"
+    )));
+    let lines = Lines::new(scope, &def.source);
+    items.after.push(Code::Text(lines.call(0, &format!("{wire_enum}!"), &[name.to_string()], ";")?));
+    Ok(items)
 }

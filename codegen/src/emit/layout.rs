@@ -34,7 +34,7 @@ pub fn print(file: File) -> String {
 }
 
 /// One item, with the blank lines inside it.
-fn print_item(item: Item) -> String {
+pub fn print_item(item: Item) -> String {
     match item {
         Item::Impl(imp) => {
             let depths: &[usize] = if declares_items(&imp) { &[4, 8, 12] } else { &[4] };

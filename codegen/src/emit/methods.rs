@@ -2,38 +2,35 @@
 //! returning a `stripe_runtime::Request` for the response type
 //! (`VerificationSession::create(&params).send(&client)`).
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use super::doc_attrs::member_doc_attrs;
+use super::code::{string_literal, Code};
+use super::doc_attrs::member_doc_lines;
+use super::lines::Lines;
 use super::scope::Scope;
-use super::syntax::{ident, named, render};
+use super::syntax::{checked, render_text};
 use crate::error::Result;
-use crate::ir::{HttpMethod, Ir, Operation, ParamsIn};
+use crate::ir::{HttpMethod, Ir, Operation, ParamsIn, TypeRef};
 
 /// The method of one operation, an item of its resource type's `impl`.
-pub fn emit_method(ir: &Ir, op: &Operation, scope: &mut Scope) -> Result<TokenStream> {
-    let name = ident(&op.rust_name)?;
+pub fn emit_method(ir: &Ir, op: &Operation, scope: &mut Scope) -> Result<Code> {
+    let name = checked(&op.rust_name)?;
     let endpoint = match &op.server {
         Some(server) => format!("`{} {}` on `{server}`", op.method.as_str(), op.path),
         None => format!("`{} {}`", op.method.as_str(), op.path),
     };
     let docs = if op.docs.is_empty() { endpoint } else { format!("{}\n\n{endpoint}", op.docs) };
-    let docs = member_doc_attrs(&docs, scope);
-    let params = named(ir, op.params, scope)?;
-    let response = render(ir, &op.response, scope)?;
+    let docs = member_doc_lines(&docs, scope);
+    let params = render_text(ir, &TypeRef::Named(op.params), scope)?;
+    let response = render_text(ir, &op.response, scope)?;
     let method = match op.method {
-        HttpMethod::Get => quote!(Get),
-        HttpMethod::Post => quote!(Post),
-        HttpMethod::Delete => quote!(Delete),
+        HttpMethod::Get => "Get",
+        HttpMethod::Post => "Post",
+        HttpMethod::Delete => "Delete",
     };
     let params_in = match op.params_in {
-        ParamsIn::Query => quote!(Query),
-        ParamsIn::Body => quote!(Body),
-        ParamsIn::Multipart => quote!(Multipart),
+        ParamsIn::Query => "Query",
+        ParamsIn::Body => "Body",
+        ParamsIn::Multipart => "Multipart",
     };
-    // The operation's own server (uploads go to `https://files.stripe.com/`).
-    let server = op.server.as_ref().map(|url| quote!(.server(#url)));
     let mut args = Vec::new();
     let mut segments = Vec::new();
     let mut template = String::new();
@@ -41,38 +38,39 @@ pub fn emit_method(ir: &Ir, op: &Operation, scope: &mut Scope) -> Result<TokenSt
         template.push('/');
         match op.path_params.iter().find(|p| segment == format!("{{{}}}", p.wire_name)) {
             Some(param) => {
-                let arg = ident(&param.rust_name)?;
-                args.push(quote!(#arg: &str));
-                let path_segment = scope.name("stripe_runtime::path_segment");
-                segments.push(quote!(#path_segment(#arg)));
+                let arg = checked(&param.rust_name)?;
+                args.push(format!("{arg}: &str"));
+                let path_segment = scope.name_text("stripe_runtime::path_segment");
+                segments.push(format!("{path_segment}({arg})"));
                 template.push_str("{}");
             }
             None => template.push_str(&segment.replace('{', "{{").replace('}', "}}")),
         }
     }
     let path = if segments.is_empty() {
-        let literal = &op.path;
-        quote!(String::from(#literal))
+        format!("String::from({})", string_literal(&op.path))
     } else {
-        quote!(format!(#template, #(#segments),*))
+        format!("format!({}, {})", string_literal(&template), segments.join(", "))
     };
-    let request = scope.name("stripe_runtime::Request");
-    let http_method = scope.name("stripe_runtime::Method");
-    let where_params = scope.name("stripe_runtime::ParamsIn");
+    let request = scope.name_text("stripe_runtime::Request");
+    let http_method = scope.name_text("stripe_runtime::Method");
+    let where_params = scope.name_text("stripe_runtime::ParamsIn");
+    args.push(format!("params: &{params}"));
+    let lines = Lines::new(scope, &op.source);
+    let sig = lines.signature(4, &format!("pub fn {name}"), &args, &format!(" -> {request}<{response}>"))?;
+    let call = format!(
+        "        {request}::new(\n            &crate::API_SPEC,\n            {http_method}::{method},\n            \
+         {path},\n            {where_params}::{params_in},\n            params,\n        )\n"
+    );
     // `#[inline]`: compiled (with its params' encoding) by the crate that calls it,
     // not by this one for every operation (see the module docs of `emit`).
-    Ok(quote! {
-        #docs
-        #[inline]
-        pub fn #name(#(#args,)* params: &#params) -> #request<#response> {
-            #request::new(
-                &crate::API_SPEC,
-                #http_method::#method,
-                #path,
-                #where_params::#params_in,
-                params,
-            )
-            #server
-        }
+    let text = format!("{docs}    #[inline]\n{sig}{call}    }}\n");
+    // The operation's own server (uploads go to `https://files.stripe.com/`):
+    // prettyplease lays out the method chain.
+    Ok(match &op.server {
+        Some(url) => Code::Rust(
+            text.replace("        )\n    }\n", &format!("        ).server({})\n    }}\n", string_literal(url))),
+        ),
+        None => Code::Text(text),
     })
 }

@@ -14,17 +14,18 @@
 //! compiled, with the encoding of its params, by the crate that calls it rather than
 //! here for all of them.
 
+mod code;
 mod crate_files;
 mod doc_attrs;
 mod enums;
 mod layout;
+mod lines;
 mod methods;
 mod models;
 mod params;
 mod scope;
 mod serde_impls;
 mod syntax;
-mod threads;
 mod unions;
 mod wrap;
 
@@ -36,11 +37,12 @@ use quote::quote;
 
 use crate::error::{Error, Result};
 use crate::ir::{Ir, Operation, TypeId, TypeKind, Usage};
+use code::{Code, Printer};
 pub use crate_files::CrateOptions;
 use doc_attrs::{doc_attrs, inner_doc_attrs, literal_doc_attrs, DocTable};
 use params::ParamSite;
 use scope::Scope;
-use syntax::ident;
+use syntax::{checked, ident};
 
 /// The command that regenerates the crate, named in every file's header.
 pub const COMMAND: &str = "cargo xtask codegen";
@@ -71,18 +73,24 @@ pub struct EmitTimings {
 /// runs at once ([`std::thread::available_parallelism`]); the files do not depend
 /// on how they are shared out.
 pub fn emit_timed(ir: &Ir, options: &CrateOptions) -> Result<(Files, EmitTimings)> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    emit_on(ir, options, threads)
+    emit_on(ir, options, crate::threads::available(), Printer { trust: true })
 }
 
-/// [`emit_timed`] on at most `threads` threads.
-fn emit_on(ir: &Ir, options: &CrateOptions, threads: usize) -> Result<(Files, EmitTimings)> {
+/// [`emit`] with every item printed by prettyplease, none kept as its emitter laid
+/// it out (see `code`): slower, and the same bytes unless an emitter's layout is
+/// wrong, which is what comparing the two checks.
+pub fn emit_all_by_prettyplease(ir: &Ir, options: &CrateOptions) -> Result<Files> {
+    emit_on(ir, options, crate::threads::available(), Printer { trust: false }).map(|(files, _)| files)
+}
+
+/// [`emit_timed`] on at most `threads` threads, printing with `printer`.
+fn emit_on(ir: &Ir, options: &CrateOptions, threads: usize, printer: Printer) -> Result<(Files, EmitTimings)> {
     let started = Instant::now();
     let tree = ModuleTree::new(ir);
     let index = Index::new(ir);
     let jobs = jobs(ir, &tree);
     let (outcomes, emit_busy, format_busy) =
-        threads::run(&jobs, threads, |job| file_outcome(&index, &tree, job, &ir.api_version));
+        crate::threads::run(&jobs, threads, |job| file_outcome(&index, &tree, job, &ir.api_version, printer));
     // The error of the first file that fails, as if they were emitted in module
     // order, then formatted by file name.
     let mut first_error: Option<((u8, usize, &str), Error)> = None;
@@ -168,16 +176,17 @@ fn file_outcome(
     tree: &ModuleTree,
     job: &Job<'_>,
     api_version: &str,
+    printer: Printer,
 ) -> (Outcome, Duration, Duration) {
     let started = Instant::now();
     let emitted = emit_module(index, tree, job.path, job.module);
     let emitting = started.elapsed();
-    let (tokens, docs) = match emitted {
+    let emitted = match emitted {
         Ok(emitted) => emitted,
         Err(e) => return (Outcome::EmitFailed(e), emitting, Duration::ZERO),
     };
     let started = Instant::now();
-    let outcome = match format_file(api_version, &job.file, tokens, &docs) {
+    let outcome = match format_file(api_version, &job.file, emitted, printer) {
         Ok(text) => Outcome::Text(text),
         Err(e) => Outcome::FormatFailed(e),
     };
@@ -255,30 +264,31 @@ impl<'i> Index<'i> {
 
 /// The items of one type: its definition, the items of its one inherent `impl`
 /// (constants, then functions) and the items after that `impl` (trait impls).
-#[derive(Default)]
 pub(crate) struct TypeItems {
-    def: TokenStream,
-    inherent: Vec<TokenStream>,
-    after: Vec<TokenStream>,
+    def: Code,
+    inherent: Vec<Code>,
+    after: Vec<Code>,
 }
 
 impl TypeItems {
-    fn into_tokens(self, name: &str) -> Result<TokenStream> {
-        let TypeItems { def, inherent, after } = self;
-        let inherent =
-            (!inherent.is_empty()).then(|| ident(name).map(|name| quote!(impl #name { #(#inherent)* }))).transpose()?;
-        Ok(quote!(#def #inherent #(#after)*))
+    /// A type defined by `def`, without impls yet.
+    fn new(def: Code) -> Self {
+        TypeItems { def, inherent: Vec::new(), after: Vec::new() }
     }
 }
 
-/// A module's file: its tokens, and the documentation its doc attributes stand for
-/// (none for `lib.rs`, whose documentation is in its tokens).
-fn emit_module(
-    index: &Index<'_>,
-    tree: &ModuleTree,
-    path: &[String],
-    module: &Module,
-) -> Result<(TokenStream, DocTable)> {
+/// A module's file as emitted: its first items (documentation, imports, child
+/// modules, re-exports) as tokens, each type's items, and the
+/// documentation their doc attributes stand for (none for `lib.rs`, whose
+/// documentation is in its tokens).
+struct Emitted {
+    head: TokenStream,
+    types: Vec<(String, TypeItems)>,
+    docs: DocTable,
+}
+
+/// A module's file.
+fn emit_module(index: &Index<'_>, tree: &ModuleTree, path: &[String], module: &Module) -> Result<Emitted> {
     let ir = index.ir;
     let mut children = Vec::new();
     let mut reexports = Vec::new();
@@ -306,12 +316,20 @@ fn emit_module(
             let doc = literal_doc_attrs(doc);
             quote!(#doc pub mod #child;)
         });
-        return Ok((crate_files::lib_rs(ir, quote!(#(#children)* #(#reexports)*)), DocTable::default()));
+        let head = crate_files::lib_rs(ir, quote!(#(#children)* #(#reexports)*));
+        return Ok(Emitted { head, types: Vec::new(), docs: DocTable::default() });
     }
     taken.extend(module.children.iter().cloned());
     let mut scope = Scope::new(path, taken);
+    // The items are emitted twice: first to learn what they name, which settles the
+    // imports, then with every name written as settled, so that the emitters that
+    // write text know how wide each line is.
+    emit_types(index, module, &mut scope)?;
+    scope.settle();
+    *scope.docs() = DocTable::default();
+    let types = emit_types(index, module, &mut scope)?;
     let docs = crate_files::module_doc(tree.resource_of(ir, path), path.last().map_or("", |s| s));
-    let mut tokens = inner_doc_attrs(&docs, &mut scope);
+    let mut head = inner_doc_attrs(&docs, &mut scope);
     let children: Vec<TokenStream> = children
         .into_iter()
         .map(|(doc, child)| {
@@ -319,19 +337,14 @@ fn emit_module(
             quote!(#doc pub mod #child;)
         })
         .collect();
-    // The items name what they use by placeholders, written once the imports are settled.
-    let mut items = TokenStream::new();
-    items.extend(emit_types(index, module, &mut scope)?);
-    let items = scope.resolve(items);
-    tokens.extend([scope.use_items()]);
-    tokens.extend(children);
-    tokens.extend(reexports);
-    tokens.extend([items]);
-    Ok((tokens, scope.into_docs()))
+    head.extend([scope.use_items()]);
+    head.extend(children);
+    head.extend(reexports);
+    Ok(Emitted { head, types, docs: scope.into_docs() })
 }
 
 /// The types of a module, each with its impls (and a resource with its methods).
-fn emit_types(index: &Index<'_>, module: &Module, scope: &mut Scope) -> Result<Vec<TokenStream>> {
+fn emit_types(index: &Index<'_>, module: &Module, scope: &mut Scope) -> Result<Vec<(String, TypeItems)>> {
     let ir = index.ir;
     let mut items = Vec::with_capacity(module.types.len());
     for id in &module.types {
@@ -347,7 +360,7 @@ fn emit_types(index: &Index<'_>, module: &Module, scope: &mut Scope) -> Result<V
         for op in index.operations.get(id).into_iter().flatten() {
             type_items.inherent.push(methods::emit_method(ir, op, scope)?);
         }
-        items.push(type_items.into_tokens(&def.name)?);
+        items.push((checked(&def.name)?.to_string(), type_items));
     }
     Ok(items)
 }
@@ -379,12 +392,31 @@ fn root_names(ir: &Ir) -> Vec<String> {
     names
 }
 
-/// Formats a file's tokens, writes its documentation in and adds the header.
-fn format_file(api_version: &str, file: &str, tokens: TokenStream, docs: &DocTable) -> Result<String> {
-    let syntax: syn::File = syn::parse2(tokens)
+/// Prints a file: its first items, then each type's definition, inherent `impl`
+/// and trait impls, a blank line between items; writes its documentation in and
+/// adds the header.
+fn format_file(api_version: &str, file: &str, emitted: Emitted, printer: Printer) -> Result<String> {
+    let Emitted { head, types, docs } = emitted;
+    let head: syn::File = syn::parse2(head)
         .map_err(|e| Error::file(file, format!("internal error: generated code does not parse: {e}")))?;
+    let mut body = layout::print(head);
+    for (name, TypeItems { def, inherent, after }) in types {
+        let mut items = vec![printer.item(file, def)?];
+        if !inherent.is_empty() {
+            items.push(printer.inherent_impl(file, &name, inherent)?);
+        }
+        for code in after {
+            items.push(printer.item(file, code)?);
+        }
+        for item in items {
+            if !body.is_empty() {
+                body.push('\n');
+            }
+            body.push_str(&item);
+        }
+    }
     let body = docs
-        .splice(&layout::print(syntax))
+        .splice(&body)
         .ok_or_else(|| Error::file(file, "internal error: a doc comment placeholder that is not the file's"))?;
     Ok(format!(
         "// {GENERATED_MARKER} from the Stripe OpenAPI document (API version {api_version}).\n// Do not edit: edit the generator or `spec/` and run `{COMMAND}`.\n\n{body}"
@@ -393,13 +425,28 @@ fn format_file(api_version: &str, file: &str, tokens: TokenStream, docs: &DocTab
 
 #[cfg(test)]
 mod tests {
-    use super::{emit_on, CrateOptions};
+    use super::{emit_on, CrateOptions, Printer};
     use crate::lower::{lower, Policy};
 
-    /// The files do not depend on how many threads make them: every feature spec
-    /// emits the same bytes on one thread as on three.
+    /// The emitters' own layout is prettyplease's: every feature spec emits the same
+    /// bytes with the text the emitters wrote kept where it fits and with all of it
+    /// printed by prettyplease.
     #[test]
-    fn files_do_not_depend_on_threads() {
+    fn text_is_laid_out_as_prettyplease_lays_it_out() {
+        for (spec, ir) in feature_irs() {
+            let (kept, _) = emit_on(&ir, &options(), 2, Printer { trust: true }).expect("emits");
+            let (printed, _) = emit_on(&ir, &options(), 2, Printer { trust: false }).expect("emits");
+            assert_eq!(kept.keys().collect::<Vec<_>>(), printed.keys().collect::<Vec<_>>());
+            for (path, text) in &kept {
+                let theirs = &printed[path];
+                let first = text.lines().zip(theirs.lines()).find(|(a, b)| a != b);
+                assert!(text == theirs, "{}: {path}: first difference {first:?}", spec.display());
+            }
+        }
+    }
+
+    /// Each feature spec (`tests/specs`), lowered with everything selected.
+    fn feature_irs() -> Vec<(std::path::PathBuf, crate::ir::Ir)> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/specs");
         let mut specs: Vec<_> = std::fs::read_dir(&dir)
             .expect("tests/specs")
@@ -410,18 +457,33 @@ mod tests {
             .collect();
         specs.sort();
         assert!(specs.len() >= 10, "feature specs in {}", dir.display());
-        for spec in specs {
-            let text = std::fs::read_to_string(&spec).expect("readable spec");
-            let doc: openapiv3::OpenAPI = serde_yaml::from_str(&text).expect("a valid feature spec");
-            let ir = lower(&doc, &Policy::select(&["*"])).expect("lowers");
-            let options = CrateOptions {
-                name: "feature".into(),
-                version: "0.0.0".into(),
-                runtime_path: "../runtime".into(),
-                standalone: false,
-            };
-            let (one, _) = emit_on(&ir, &options, 1).expect("emits on one thread");
-            let (three, _) = emit_on(&ir, &options, 3).expect("emits on three threads");
+        specs
+            .into_iter()
+            .map(|spec| {
+                let text = std::fs::read_to_string(&spec).expect("readable spec");
+                let doc: openapiv3::OpenAPI = serde_yaml::from_str(&text).expect("a valid feature spec");
+                let ir = lower(&doc, &Policy::select(&["*"])).expect("lowers");
+                (spec, ir)
+            })
+            .collect()
+    }
+
+    fn options() -> CrateOptions {
+        CrateOptions {
+            name: "feature".into(),
+            version: "0.0.0".into(),
+            runtime_path: "../runtime".into(),
+            standalone: false,
+        }
+    }
+
+    /// The files do not depend on how many threads make them: every feature spec
+    /// emits the same bytes on one thread as on three.
+    #[test]
+    fn files_do_not_depend_on_threads() {
+        for (spec, ir) in feature_irs() {
+            let (one, _) = emit_on(&ir, &options(), 1, Printer { trust: true }).expect("emits on one thread");
+            let (three, _) = emit_on(&ir, &options(), 3, Printer { trust: true }).expect("emits on three threads");
             assert!(one.len() > 3, "{}: only {} files", spec.display(), one.len());
             assert_eq!(one, three, "{}", spec.display());
         }

@@ -1,12 +1,10 @@
 //! Structs: one per object schema.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use super::doc_attrs::{doc_attrs, member_doc_attrs};
+use super::code::{string_literal, Code};
+use super::doc_attrs::{doc_lines, member_doc_lines};
 use super::scope::Scope;
 use super::serde_impls::{deserialize_impl, serialize_impl};
-use super::syntax::{field_decl, ident};
+use super::syntax::{checked, field_decl, struct_def};
 use super::TypeItems;
 use crate::error::Result;
 use crate::ir::{Field, Ir, Struct, TypeDef};
@@ -14,60 +12,43 @@ use crate::names::OBJECT_FIELD;
 
 /// A struct, its `OBJECT_NAME` constant and its `ObjectName` and `Object` impls.
 pub fn emit_struct(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -> Result<TypeItems> {
-    let name = ident(&def.name)?;
-    let docs = doc_attrs(&def.docs, scope);
-    let mut fields = Vec::with_capacity(s.fields.len() + 1);
+    let name = checked(&def.name)?;
+    let docs = doc_lines(&def.docs, scope);
+    let mut fields = String::new();
     if let Some(object) = &s.object_name {
-        fields.push(object_field(def, object, scope)?);
+        fields.push_str(&object_field(def, object, scope)?);
     }
     for field in &s.fields {
-        fields.push(field_decl(ir, def, field, &field_docs(field), scope)?);
+        fields.push_str(&field_decl(ir, def, field, &field_docs(field), scope)?);
     }
-    let mut items = TypeItems {
-        def: quote! {
-            #docs
-            #[derive(Clone, Debug, PartialEq)]
-            pub struct #name {
-                #(#fields)*
-            }
-        },
-        ..TypeItems::default()
-    };
+    let mut items = TypeItems::new(Code::Text(struct_def(&docs, "Clone, Debug, PartialEq", name, &fields)));
     items.after.push(serialize_impl(def, s, scope)?);
     items.after.push(deserialize_impl(ir, def, s, scope)?);
     if let Some(object) = &s.object_name {
-        let doc = member_doc_attrs(&format!("The value of `object` in every `{}` sent by the API.", def.name), scope);
-        items.inherent.push(quote! {
-            #doc
-            pub const OBJECT_NAME: &'static str = #object;
-        });
-        let object_name = scope.name("stripe_runtime::ObjectName");
-        items.after.push(quote! {
-            impl #object_name for #name {
-                const OBJECT_NAME: &'static str = #object;
-            }
-        });
+        let object = string_literal(object);
+        let doc = member_doc_lines(&format!("The value of `object` in every `{}` sent by the API.", def.name), scope);
+        items.inherent.push(Code::Text(format!("{doc}    pub const OBJECT_NAME: &'static str = {object};\n")));
+        let object_name = scope.name_text("stripe_runtime::ObjectName");
+        items.after.push(Code::Text(format!(
+            "impl {object_name} for {name} {{\n    const OBJECT_NAME: &'static str = {object};\n}}\n"
+        )));
     }
     if s.has_id() {
-        let object = scope.name("stripe_runtime::Object");
-        items.after.push(quote! {
-            impl #object for #name {
-                fn id(&self) -> &str {
-                    &self.id
-                }
-            }
-        });
+        let object = scope.name_text("stripe_runtime::Object");
+        items.after.push(Code::Text(format!(
+            "impl {object} for {name} {{\n    fn id(&self) -> &str {{\n        &self.id\n    }}\n}}\n"
+        )));
     }
     Ok(items)
 }
 
 /// The tag field of a struct whose `object` is always `object`: decoding fails on
 /// another value, and defaults it when absent.
-fn object_field(def: &TypeDef, object: &str, scope: &mut Scope) -> Result<TokenStream> {
-    let field = ident(OBJECT_FIELD)?;
-    let name = ident(&def.name)?;
-    let tag = scope.name("stripe_runtime::ObjectTag");
-    let docs = member_doc_attrs(
+fn object_field(def: &TypeDef, object: &str, scope: &mut Scope) -> Result<String> {
+    let field = checked(OBJECT_FIELD)?;
+    let name = checked(&def.name)?;
+    let tag = scope.name_text("stripe_runtime::ObjectTag");
+    let docs = member_doc_lines(
         &format!(
             "The kind of object: always `{object}`. A payload whose `object` names another kind does not \
              decode as a `{}`.",
@@ -75,10 +56,7 @@ fn object_field(def: &TypeDef, object: &str, scope: &mut Scope) -> Result<TokenS
         ),
         scope,
     );
-    Ok(quote! {
-        #docs
-        pub #field: #tag<#name>,
-    })
+    Ok(format!("{docs}    pub {field}: {tag}<{name}>,\n"))
 }
 
 /// A field's documentation: the document's, or a line naming the field.

@@ -4,13 +4,12 @@
 
 use std::collections::HashMap;
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use super::doc_attrs::{doc_attrs, member_doc_attrs};
+use super::code::Code;
+use super::doc_attrs::{doc_lines, member_doc_lines};
+use super::lines::{Context, Lines};
 use super::scope::Scope;
 use super::serde_impls::serialize_impl;
-use super::syntax::{field_decl, ident, render};
+use super::syntax::{checked, field_decl, render_text, struct_def};
 use super::TypeItems;
 use crate::error::{Error, Result};
 use crate::ir::{Field, Ir, Struct, TypeDef, TypeId, TypeKind, TypeRef, Usage};
@@ -26,95 +25,81 @@ pub fn emit_params(
     site: Option<&ParamSite>,
     scope: &mut Scope,
 ) -> Result<TypeItems> {
-    let name = ident(&def.name)?;
-    let docs = doc_attrs(&def.docs, scope);
-    let mut fields = Vec::with_capacity(s.fields.len());
+    let name = checked(&def.name)?;
+    let docs = doc_lines(&def.docs, scope);
+    let mut fields = String::new();
     let mut new_args = Vec::new();
     let mut new_inits = Vec::new();
     let mut setters = Vec::new();
     for field in &s.fields {
-        let field_ident = ident(&field.rust_name)?;
+        let field_name = checked(&field.rust_name)?;
         let docs = field_docs(field, site);
-        fields.push(field_decl(ir, def, field, &docs, scope)?);
+        fields.push_str(&field_decl(ir, def, field, &docs, scope)?);
 
         let (arg_ty, value) = argument(ir, field, scope)?;
         if field.required {
-            new_args.push(quote!(#field_ident: #arg_ty));
-            if field_ident == value.to_string() {
-                new_inits.push(quote!(#field_ident,));
+            new_args.push(format!("{field_name}: {arg_ty}"));
+            if field_name == value {
+                new_inits.push(field_name.to_string());
             } else {
-                new_inits.push(quote!(#field_ident: #value,));
+                new_inits.push(format!("{field_name}: {value}"));
             }
             continue;
         }
-        new_inits.push(quote!(#field_ident: None,));
+        new_inits.push(format!("{field_name}: None"));
         let Some(setter) = &field.setter else {
             return Err(Error::at(def.source.as_str(), "internal error: an optional param without a setter name"));
         };
-        let setter = ident(setter)?;
-        let doc = member_doc_attrs(&docs, scope);
-        setters.push(quote! {
-            #doc
-            #[inline]
-            pub fn #setter(mut self, #field_ident: #arg_ty) -> Self {
-                self.#field_ident = Some(#value);
-                self
-            }
-        });
+        let setter = checked(setter)?;
+        let doc = member_doc_lines(&docs, scope);
+        let lines = Lines::new(scope, &def.source);
+        let params = ["mut self".to_string(), format!("{field_name}: {arg_ty}")];
+        let sig = lines.signature(4, &format!("pub fn {setter}"), &params, " -> Self")?;
+        let assign = lines.line(8, Context::Statement, &format!("self.{field_name} = Some({value});"))?;
+        setters.push(Code::Text(format!("{doc}    #[inline]\n{sig}{assign}        self\n    }}\n")));
         if let Some(clear) = &field.clear_setter {
-            let clear = ident(clear)?;
+            let clear = checked(clear)?;
             let doc = format!("Clears `{}`: sends it with an empty value, which unsets it.", field.wire_name);
-            let doc = member_doc_attrs(&doc, scope);
-            let clearable = scope.name("stripe_runtime::Clearable");
-            setters.push(quote! {
-                #doc
-                #[inline]
-                pub fn #clear(mut self) -> Self {
-                    self.#field_ident = Some(#clearable::Clear);
-                    self
-                }
-            });
+            let doc = member_doc_lines(&doc, scope);
+            let clearable = scope.name_text("stripe_runtime::Clearable");
+            let lines = Lines::new(scope, &def.source);
+            let sig = lines.signature(4, &format!("pub fn {clear}"), &["mut self".to_string()], " -> Self")?;
+            let assign =
+                lines.line(8, Context::Statement, &format!("self.{field_name} = Some({clearable}::Clear);"))?;
+            setters.push(Code::Text(format!("{doc}    #[inline]\n{sig}{assign}        self\n    }}\n")));
         }
     }
-    let default = new_args.is_empty().then(|| quote!(Default,));
-    let mut inherent = vec![constructor(s, &new_args, &new_inits, scope)];
-    inherent.extend(setters);
-    Ok(TypeItems {
-        def: quote! {
-            #docs
-            #[derive(Clone, Debug, #default PartialEq)]
-            pub struct #name {
-                #(#fields)*
-            }
-        },
-        inherent,
-        after: vec![serialize_impl(def, s, scope)?],
-    })
+    let derives = if new_args.is_empty() { "Clone, Debug, Default, PartialEq" } else { "Clone, Debug, PartialEq" };
+    let mut items = TypeItems::new(Code::Text(struct_def(&docs, derives, name, &fields)));
+    items.inherent.push(constructor(def, s, &new_args, &new_inits, scope)?);
+    items.inherent.extend(setters);
+    items.after.push(serialize_impl(def, s, scope)?);
+    Ok(items)
 }
 
 /// `new`: the required fields are its arguments.
-fn constructor(s: &Struct, new_args: &[TokenStream], new_inits: &[TokenStream], scope: &mut Scope) -> TokenStream {
+fn constructor(
+    def: &TypeDef,
+    s: &Struct,
+    new_args: &[String],
+    new_inits: &[String],
+    scope: &mut Scope,
+) -> Result<Code> {
     if new_args.is_empty() {
-        return quote! {
-            /// Params with nothing set: every field is optional.
-            #[inline]
-            pub fn new() -> Self {
-                Self::default()
-            }
-        };
+        return Ok(Code::Text(
+            "    /// Params with nothing set: every field is optional.\n    #[inline]\n    pub fn new() -> Self {\n        \
+             Self::default()\n    }\n"
+                .to_string(),
+        ));
     }
-    let allow = (new_args.len() > CLIPPY_MAX_ARGS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let allow = if new_args.len() > CLIPPY_MAX_ARGS { "    #[allow(clippy::too_many_arguments)]\n" } else { "" };
     let required: Vec<String> = s.fields.iter().filter(|f| f.required).map(|f| format!("`{}`", f.wire_name)).collect();
     let doc =
-        member_doc_attrs(&format!("Params with the required {} set and nothing else.", required.join(", ")), scope);
-    quote! {
-        #doc
-        #allow
-        #[inline]
-        pub fn new(#(#new_args),*) -> Self {
-            Self { #(#new_inits)* }
-        }
-    }
+        member_doc_lines(&format!("Params with the required {} set and nothing else.", required.join(", ")), scope);
+    let lines = Lines::new(scope, &def.source);
+    let sig = lines.signature(4, "pub fn new", new_args, " -> Self")?;
+    let body = lines.struct_expr(8, "", "Self", new_inits, "")?;
+    Ok(Code::Text(format!("{doc}{allow}    #[inline]\n{sig}{body}    }}\n")))
 }
 
 /// Where a params type is used: the method that sends it
@@ -178,36 +163,39 @@ fn field_docs(field: &Field, site: Option<&ParamSite>) -> String {
 
 /// The argument type a constructor or setter takes for `field`, and the
 /// expression that turns the argument (named like the field) into the field's value.
-fn argument(ir: &Ir, field: &Field, scope: &mut Scope) -> Result<(TokenStream, TokenStream)> {
-    let arg = ident(&field.rust_name)?;
+fn argument(ir: &Ir, field: &Field, scope: &mut Scope) -> Result<(String, String)> {
+    let arg = checked(&field.rust_name)?;
     let (clearable, ty) = match &field.ty {
         TypeRef::Clearable(inner) => (true, inner.as_ref()),
         other => (false, other),
     };
     let (arg_ty, mut value) = match ty {
         TypeRef::Vec(item) => {
-            let item = render(ir, item, scope)?;
-            (quote!(impl IntoIterator<Item = impl Into<#item>>), quote!(#arg.into_iter().map(Into::into).collect()))
+            let item = render_text(ir, item, scope)?;
+            (
+                format!("impl IntoIterator<Item = impl Into<{item}>>"),
+                format!("{arg}.into_iter().map(Into::into).collect()"),
+            )
         }
         TypeRef::Map(value) => {
-            let value = render(ir, value, scope)?;
+            let value = render_text(ir, value, scope)?;
             (
-                quote!(impl IntoIterator<Item = (impl Into<String>, impl Into<#value>)>),
-                quote!(#arg.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+                format!("impl IntoIterator<Item = (impl Into<String>, impl Into<{value}>)>"),
+                format!("{arg}.into_iter().map(|(k, v)| (k.into(), v.into())).collect()"),
             )
         }
         TypeRef::String | TypeRef::Timestamp | TypeRef::Json | TypeRef::Range(_) => {
-            let ty = render(ir, ty, scope)?;
-            (quote!(impl Into<#ty>), quote!(#arg.into()))
+            let ty = render_text(ir, ty, scope)?;
+            (format!("impl Into<{ty}>"), format!("{arg}.into()"))
         }
-        _ => (render(ir, ty, scope)?, quote!(#arg)),
+        _ => (render_text(ir, ty, scope)?, arg.to_string()),
     };
     if clearable {
-        let clearable = scope.name("stripe_runtime::Clearable");
-        value = quote!(#clearable::Set(#value));
+        let clearable = scope.name_text("stripe_runtime::Clearable");
+        value = format!("{clearable}::Set({value})");
     }
     if field.boxed {
-        value = quote!(Box::new(#value));
+        value = format!("Box::new({value})");
     }
     Ok((arg_ty, value))
 }

@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use proc_macro2::{Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
+use proc_macro2::{Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use super::doc_attrs::DocTable;
@@ -85,10 +85,17 @@ impl Scope {
 
     /// [`Scope::name`] as text, for spelling types.
     pub fn name_text(&mut self, path: &str) -> String {
-        if self.imported.is_some() {
-            return self.name(path).to_string();
+        match &self.imported {
+            Some(imported) if imported.contains(path) => path.rsplit("::").next().unwrap_or(path).to_string(),
+            Some(_) => path.to_string(),
+            None => format!("{PLACEHOLDER} {}", self.number(path)),
         }
-        format!("{PLACEHOLDER} {}", self.number(path))
+    }
+
+    /// Whether the imports are settled: names are then written as they are, not as
+    /// placeholders (see `emit_module`, which emits a file's items twice).
+    pub fn is_settled(&self) -> bool {
+        self.imported.is_some()
     }
 
     /// The number of `path` among the paths asked for.
@@ -114,18 +121,6 @@ impl Scope {
             .map(|(_, paths)| paths[0].clone())
             .collect();
         self.imported = Some(imported);
-    }
-
-    /// `tokens` with every placeholder written as settled (settling first if the
-    /// scope is not yet).
-    pub fn resolve(&mut self, tokens: TokenStream) -> TokenStream {
-        if self.imported.is_none() {
-            self.settle();
-        }
-        let imported = self.imported.as_ref().expect("settled above");
-        let spellings: Vec<TokenStream> =
-            self.asked.iter().map(|path| spelling(path, imported.contains(path))).collect();
-        replace(tokens, &self.placeholder, &spellings)
     }
 
     /// The `use` items of the file, one per module imported from (`use
@@ -168,37 +163,6 @@ fn spelling(path: &str, imported: bool) -> TokenStream {
         tokens.push(TokenTree::Ident(Ident::new(segment, Span::call_site())));
     }
     tokens.into_iter().collect()
-}
-
-/// `tokens` with each placeholder (the `placeholder` identifier and a number) replaced
-/// by the spelling of that number, in groups too.
-fn replace(tokens: TokenStream, placeholder: &Ident, spellings: &[TokenStream]) -> TokenStream {
-    let mut out: Vec<TokenTree> = Vec::new();
-    let mut trees = tokens.into_iter();
-    while let Some(tree) = trees.next() {
-        match tree {
-            TokenTree::Group(group) => {
-                let stream = replace(group.stream(), placeholder, spellings);
-                out.push(TokenTree::Group(Group::new(group.delimiter(), stream)));
-            }
-            TokenTree::Ident(ident) if ident == *placeholder => {
-                let number = trees.next();
-                let spelling = match &number {
-                    Some(TokenTree::Literal(number)) => {
-                        number.to_string().parse::<usize>().ok().and_then(|n| spellings.get(n))
-                    }
-                    _ => None,
-                };
-                match spelling {
-                    Some(spelling) => out.extend(spelling.clone()),
-                    // Not a placeholder this scope made: left for the parser to refuse.
-                    None => out.extend(std::iter::once(TokenTree::Ident(ident)).chain(number)),
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out.into_iter().collect()
 }
 
 /// Where imports from the crate `root` go in a file: `std` (0), other crates (1),

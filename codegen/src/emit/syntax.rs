@@ -4,12 +4,12 @@
 use std::str::FromStr;
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
 
-use super::doc_attrs::member_doc_attrs;
+use super::doc_attrs::member_doc_lines;
+use super::lines::{Context, Lines};
 use super::scope::Scope;
 use crate::error::{Error, Result};
-use crate::ir::{Field, Ir, TypeDef, TypeId, TypeRef};
+use crate::ir::{Field, Ir, TypeDef, TypeRef};
 use crate::rust_type;
 
 /// The words `syn` does not take as identifiers (its `accept_as_ident`, syn 2):
@@ -26,24 +26,20 @@ const NOT_IDENTIFIERS: &[&str] = &[
 /// as an identifier ([`NOT_IDENTIFIERS`]; what `syn::parse_str::<Ident>` accepts, checked
 /// without tokenizing).
 pub fn ident(name: &str) -> Result<Ident> {
+    checked(name).map(|name| Ident::new(name, Span::call_site()))
+}
+
+/// `name` if it is an identifier (see [`ident`]), for code written as text.
+pub fn checked(name: &str) -> Result<&str> {
+    // (No word of `NOT_IDENTIFIERS` is longer than eight letters.)
     let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && !NOT_IDENTIFIERS.contains(&name);
+        && (name.len() > 8 || !NOT_IDENTIFIERS.contains(&name));
     if valid {
-        Ok(Ident::new(name, Span::call_site()))
+        Ok(name)
     } else {
         Err(Error::file("spec/codegen.yaml", format!("`{name}` is not a valid Rust identifier")))
     }
-}
-
-/// `ty` as used from the file of `scope` (see [`rust_type`]).
-pub fn render(ir: &Ir, ty: &TypeRef, scope: &mut Scope) -> Result<TokenStream> {
-    spelled(|name| rust_type::type_ref(ir, ty, name), scope)
-}
-
-/// A named type as used from the file of `scope`.
-pub fn named(ir: &Ir, id: TypeId, scope: &mut Scope) -> Result<TokenStream> {
-    render(ir, &TypeRef::Named(id), scope)
 }
 
 /// Spells a type with [`rust_type`], each item named as the file of `scope` names
@@ -51,6 +47,17 @@ pub fn named(ir: &Ir, id: TypeId, scope: &mut Scope) -> Result<TokenStream> {
 /// settles (imported, or by its full path). Every named type's name and module
 /// must be identifiers.
 pub fn spelled(spell: impl FnOnce(&mut dyn FnMut(&str) -> String) -> String, scope: &mut Scope) -> Result<TokenStream> {
+    let text = spelled_text(spell, scope)?;
+    TokenStream::from_str(&text).map_err(|e| Error::file("spec/codegen.yaml", format!("cannot spell `{text}`: {e}")))
+}
+
+/// `ty` as used from the file of `scope`, as text (see [`spelled_text`]).
+pub fn render_text(ir: &Ir, ty: &TypeRef, scope: &mut Scope) -> Result<String> {
+    spelled_text(|name| rust_type::type_ref(ir, ty, name), scope)
+}
+
+/// [`spelled`] as text, with placeholders for [`Scope::resolve_text`].
+pub fn spelled_text(spell: impl FnOnce(&mut dyn FnMut(&str) -> String) -> String, scope: &mut Scope) -> Result<String> {
     let module: String =
         std::iter::once("crate").chain(scope.module().iter().map(String::as_str)).map(|s| format!("{s}::")).collect();
     let mut invalid = None;
@@ -65,23 +72,31 @@ pub fn spelled(spell: impl FnOnce(&mut dyn FnMut(&str) -> String) -> String, sco
             _ => scope.name_text(path),
         }
     });
-    if let Some(e) = invalid {
-        return Err(e);
+    match invalid {
+        Some(e) => Err(e),
+        None => Ok(text),
     }
-    TokenStream::from_str(&text).map_err(|e| Error::file("spec/codegen.yaml", format!("cannot spell `{text}`: {e}")))
 }
 
 /// A field of `def`: `docs` and `pub name: Type`, typed as
 /// [`rust_type::field_type`] spells it. (Its name on the wire is in the struct's
 /// serde impls, see `serde_impls`.)
-pub fn field_decl(ir: &Ir, def: &TypeDef, field: &Field, docs: &str, scope: &mut Scope) -> Result<TokenStream> {
-    let name = ident(&field.rust_name)?;
-    let ty = spelled(|name| rust_type::field_type(ir, field, def.usage, name), scope)?;
-    let docs = member_doc_attrs(docs, scope);
-    Ok(quote! {
-        #docs
-        pub #name: #ty,
-    })
+pub fn field_decl(ir: &Ir, def: &TypeDef, field: &Field, docs: &str, scope: &mut Scope) -> Result<String> {
+    let name = checked(&field.rust_name)?;
+    let ty = spelled_text(|name| rust_type::field_type(ir, field, def.usage, name), scope)?;
+    let docs = member_doc_lines(docs, scope);
+    let lines = Lines::new(scope, &def.source);
+    Ok(docs + &lines.line(4, Context::StructField, &format!("pub {name}: {ty},"))?)
+}
+
+/// A struct's definition as text: `docs`, its derives and its `fields` (lines of
+/// [`field_decl`]).
+pub fn struct_def(docs: &str, derives: &str, name: &str, fields: &str) -> String {
+    if fields.is_empty() {
+        format!("{docs}#[derive({derives})]\npub struct {name} {{}}\n")
+    } else {
+        format!("{docs}#[derive({derives})]\npub struct {name} {{\n{fields}}}\n")
+    }
 }
 
 #[cfg(test)]
@@ -90,6 +105,7 @@ mod tests {
 
     #[test]
     fn identifiers_are_what_syn_accepts() {
+        assert!(NOT_IDENTIFIERS.iter().all(|word| word.len() <= 8), "`checked` skips the list for longer names");
         let mut names: Vec<&str> = NOT_IDENTIFIERS.to_vec();
         names.extend([
             "a", "A1", "_a", "a_", "gen", "union", "raw", "r#a", "1a", "", "a-b", "é", "Self_", "self_", "__",

@@ -3,6 +3,7 @@
 
 use quote::{format_ident, quote};
 
+use super::code::Code;
 use super::doc_attrs::{doc_attrs, member_doc_attrs};
 use super::scope::Scope;
 use super::syntax::{ident, spelled};
@@ -52,8 +53,7 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, scope: &mut Scope) -> Resul
     // A params union keeps its variants by value, for callers to build; it lives as
     // long as the call that sends it.
     let allow = (!decodes).then(|| quote!(#[allow(clippy::large_enum_variant)]));
-    let mut items = TypeItems {
-        def: quote! {
+    let mut items = TypeItems::new(Code::Tokens(quote! {
             #docs
             #allow
             #[derive(Clone, Debug, PartialEq, #serialize, #derive_de)]
@@ -64,11 +64,9 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, scope: &mut Scope) -> Resul
                 /// A value of a kind this version of the crate does not know, as sent.
                 #catch_all(serde_json::Value),
             }
-        },
-        ..TypeItems::default()
-    };
+    }));
     if u.discriminated {
-        items.inherent.push(quote! {
+        items.inherent.push(Code::Tokens(quote! {
             /// The `object` value of the payload: which kind of object it is
             /// (`None` only for a payload of unknown kind without one).
             #[inline]
@@ -78,10 +76,10 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, scope: &mut Scope) -> Resul
                     Self::#catch_all(value) => value.get("object").and_then(serde_json::Value::as_str),
                 }
             }
-        });
+        }));
     }
     if let (Some(deserialize), true) = (deserialize, u.discriminated) {
-        items.after.push(quote! {
+        items.after.push(Code::Tokens(quote! {
             impl<'de> #deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     let value = serde_json::Value::deserialize(deserializer)?;
@@ -91,11 +89,11 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, scope: &mut Scope) -> Resul
                     }
                 }
             }
-        });
+        }));
     }
     if u.discriminated && all_have_ids {
         let object = scope.name("stripe_runtime::Object");
-        items.after.push(quote! {
+        items.after.push(Code::Tokens(quote! {
             impl #object for #name {
                 fn id(&self) -> &str {
                     match self {
@@ -104,7 +102,7 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, scope: &mut Scope) -> Resul
                     }
                 }
             }
-        });
+        }));
     }
     Ok(items)
 }

@@ -1,7 +1,7 @@
 //! Work shared out over threads: the crate's files are independent of each other,
-//! so each is emitted and formatted on whichever thread takes it. Token streams
-//! cannot leave the thread that made them, so a file is emitted and formatted on the
-//! same thread, and only its text comes back.
+//! so each is emitted and formatted (and later written) on whichever thread takes
+//! it. Token streams cannot leave the thread that made them, so a file is emitted
+//! and formatted on the same thread, and only its text comes back.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -53,6 +53,11 @@ where
         }
     });
     (slots.into_iter().flatten().collect(), first, second)
+}
+
+/// How many threads the machine runs at once.
+pub fn available() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 #[cfg(test)]

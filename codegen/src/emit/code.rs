@@ -1,0 +1,117 @@
+//! Code as the emitters hand it over: tokens for prettyplease to lay out, or text
+//! they wrote already laid out.
+//!
+//! Most of a crate is regular items (fields, setters, serde impls, enum
+//! conversions) whose layout is known in advance: one line per statement, field
+//! or arm, as prettyplease prints them when every line fits its margin. Their
+//! emitters write that text directly ([`Code::Text`]), which costs a fraction of
+//! building tokens, parsing them and printing the syntax tree. The text is kept as
+//! written only while every line is at most [`TRUSTED_WIDTH`] wide, well inside
+//! prettyplease's margin, where it breaks nothing; an item with a wider line is
+//! parsed and printed by prettyplease like tokens are. So the output is what
+//! prettyplease prints either way: `emit`'s tests generate every feature spec both
+//! ways and require the same bytes (`cargo xtask codegen --verify-layout` does the
+//! same for any selection).
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::layout;
+use crate::error::{Error, Result};
+
+/// The widest line of text an emitter's layout is trusted at: prettyplease's
+/// margin, 89 columns; it keeps a line that wide unbroken whatever ends it (a
+/// function signature's ` {`, a field's `,`).
+pub const TRUSTED_WIDTH: usize = 89;
+
+/// One item of a file, or one item of an `impl`, as an emitter made it.
+pub enum Code {
+    /// Tokens, laid out by prettyplease.
+    Tokens(TokenStream),
+    /// Text laid out as prettyplease lays it out when every line fits (an
+    /// `impl`'s items indented by four spaces), with placeholders for names.
+    Text(String),
+    /// Text for prettyplease to lay out (a shape whose layout the emitters do not
+    /// write themselves).
+    Rust(String),
+}
+
+/// Whether `text` is kept as its emitter laid it out: every line but doc comments
+/// (which prettyplease prints as they are) at most [`TRUSTED_WIDTH`] wide, and
+/// `trust` on (see [`Printer`]).
+fn trusted(text: &str, trust: bool) -> bool {
+    trust && text.lines().all(|line| line.len() <= TRUSTED_WIDTH || unbreakable(line.trim_start()))
+}
+
+/// Whether prettyplease prints `line` (without its indentation) as it is, however
+/// wide: a doc comment, the head of a type definition (`pub enum Name {`), or a
+/// unit variant (`Name,`).
+fn unbreakable(line: &str) -> bool {
+    let head = line.strip_prefix("pub enum ").or_else(|| line.strip_prefix("pub struct "));
+    let word = |word: &str| word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    line.starts_with("///")
+        || head.is_some_and(|rest| matches!(rest.split_once(' '), Some((name, "{" | "{}")) if word(name)))
+        || line.strip_suffix(',').is_some_and(word)
+}
+
+/// How a file's code is printed: trusting the emitters' layout where it fits, or
+/// printing all of it with prettyplease (to check that both agree).
+#[derive(Clone, Copy, Debug)]
+pub struct Printer {
+    /// Whether text that fits is kept as written.
+    pub trust: bool,
+}
+
+impl Printer {
+    /// The text of one item of a file (resolved), with its blank lines.
+    pub fn item(&self, file: &str, code: Code) -> Result<String> {
+        let item = match code {
+            Code::Text(text) if trusted(&text, self.trust) => return Ok(text),
+            Code::Text(text) | Code::Rust(text) => {
+                syn::parse_str::<syn::Item>(&text).map_err(|e| unparsable(file, e))?
+            }
+            Code::Tokens(tokens) => syn::parse2::<syn::Item>(tokens).map_err(|e| unparsable(file, e))?,
+        };
+        Ok(layout::print_item(item))
+    }
+
+    /// The inherent `impl` of `name` with its `members` (resolved), each followed by
+    /// a blank line but the last.
+    pub fn inherent_impl(&self, file: &str, name: &str, members: Vec<Code>) -> Result<String> {
+        let mut out = format!("impl {name} {{\n");
+        for (i, member) in members.into_iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&self.member(file, member)?);
+        }
+        out.push_str("}\n");
+        Ok(out)
+    }
+
+    /// The text of one item of an `impl`, indented once.
+    fn member(&self, file: &str, code: Code) -> Result<String> {
+        let item = match code {
+            Code::Text(text) if trusted(&text, self.trust) => return Ok(text),
+            Code::Text(text) | Code::Rust(text) => {
+                syn::parse_str::<syn::Item>(&format!("impl Member {{\n{text}}}")).map_err(|e| unparsable(file, e))?
+            }
+            Code::Tokens(tokens) => {
+                syn::parse2::<syn::Item>(quote!(impl Member { #tokens })).map_err(|e| unparsable(file, e))?
+            }
+        };
+        // The `impl` as printed, without its first and last lines.
+        let printed = layout::print_item(item);
+        let inner = printed.split_once('\n').map_or("", |(_, rest)| rest);
+        Ok(inner.strip_suffix("}\n").unwrap_or(inner).to_string())
+    }
+}
+
+fn unparsable(file: &str, e: syn::Error) -> Error {
+    Error::file(file, format!("internal error: generated code does not parse: {e}"))
+}
+
+/// `value` as a Rust string literal, spelled as prettyplease prints it.
+pub fn string_literal(value: &str) -> String {
+    Literal::string(value).to_string()
+}

@@ -1,0 +1,320 @@
+//! Lines of code written as prettyplease lays them out, for the emitters that
+//! write text ([`super::code::Code::Text`]).
+//!
+//! Each helper writes one construct at a depth (four spaces per level): on one
+//! line when prettyplease keeps it on one line, else broken as prettyplease
+//! breaks it, where that is known (a signature's params, a call's arguments, a
+//! struct expression's fields, a match arm's body). Where it is not (a line still
+//! too wide once broken, a long generic type), that construct alone is printed by
+//! prettyplease, in a construct of the same kind nested to the same depth: its
+//! layout depends on nothing else.
+//!
+//! Items are emitted twice, the first time only to learn the names they use (see
+//! `emit_module`); until the scope is settled the helpers write nothing, as
+//! nothing of that pass is printed.
+
+use super::code::TRUSTED_WIDTH;
+use super::scope::Scope;
+use crate::error::{Error, Result};
+
+/// The widest function signature or call statement written on one line:
+/// prettyplease keeps one of 89 columns (its margin) on one line, and breaks
+/// wider ones.
+const ONE_LINE_WIDTH: usize = 89;
+
+/// The widest struct expression prettyplease writes on one line, measured from
+/// its path to the end of its last field (`Path { a, b` or `Path {`): it breaks
+/// wider ones whether they fit or not.
+const STRUCT_EXPR_WIDTH: usize = 33;
+
+/// The widest match arm prettyplease writes on one line (indentation included):
+/// its margin and the comma, which it writes only when the arm is not broken; a
+/// wider one gets its body in a block.
+const ARM_WIDTH: usize = 90;
+
+/// Where a line of code sits, for printing it on its own: the construct whose
+/// body holds it.
+#[derive(Clone, Copy, Debug)]
+pub enum Context {
+    /// A field of a struct definition (`pub name: Type,`).
+    StructField,
+    /// A field of a struct expression (`name: value,`).
+    FieldValue,
+    /// An arm of a `match` (`pattern => value,`).
+    Arm,
+    /// A statement or the tail expression of a function body.
+    Statement,
+    /// An item of an `impl` (`type Value = Name;`).
+    ImplItem,
+}
+
+impl Context {
+    /// How the construct opens and closes around the line.
+    fn open_close(self) -> (&'static str, &'static str) {
+        match self {
+            Context::StructField => ("struct S {", "}"),
+            Context::FieldValue => ("S {", "}"),
+            Context::Arm => ("match x {", "}"),
+            Context::Statement => ("fn g() {", "}"),
+            Context::ImplItem => ("impl S {", "}"),
+        }
+    }
+}
+
+/// The layout helpers of one type's items: whether the scope is settled (else
+/// they write nothing) and the type's JSON pointer, for errors.
+pub struct Lines<'a> {
+    settled: bool,
+    source: &'a str,
+}
+
+impl<'a> Lines<'a> {
+    /// Helpers for the items of the type at `source`, in the file of `scope`.
+    pub fn new(scope: &Scope, source: &'a str) -> Self {
+        Lines { settled: scope.is_settled(), source }
+    }
+
+    /// `line` at `depth` (a multiple of four, at least four) in `context`: as
+    /// written if it fits [`TRUSTED_WIDTH`], else as prettyplease prints it.
+    pub fn line(&self, depth: usize, context: Context, line: &str) -> Result<String> {
+        if !self.settled {
+            return Ok(String::new());
+        }
+        let indent = " ".repeat(depth);
+        if indent.len() + line.len() <= TRUSTED_WIDTH {
+            return Ok(format!("{indent}{line}\n"));
+        }
+        let (open, close) = context.open_close();
+        let outer = &indent[4..];
+        let nesting = depth / 4 - 1;
+        let wrapped = format!("{}{open}\n{line}\n{close}{}", "fn f() {\n".repeat(nesting), "\n}".repeat(nesting));
+        // The lines between the construct's opening line and its closing one, each
+        // matched as a whole line.
+        let printed = format!("\n{}", self.print(&wrapped)?);
+        let (open, close) = (format!("\n{outer}{open}\n"), format!("\n{outer}{close}\n"));
+        let rest = printed.split_once(open.as_str()).map(|(_, rest)| format!("\n{rest}"));
+        let inner = rest.as_deref().and_then(|rest| rest.split_once(close.as_str()));
+        inner.map(|(inner, _)| format!("{}\n", &inner[1..])).ok_or_else(|| self.misplaced(line))
+    }
+
+    /// `head` (of an `impl` or a function, without its opening brace) at `depth`
+    /// (a multiple of four), and the brace: as written if it fits
+    /// [`TRUSTED_WIDTH`], else as prettyplease prints it.
+    pub fn head(&self, depth: usize, head: &str) -> Result<String> {
+        if !self.settled {
+            return Ok(String::new());
+        }
+        let indent = " ".repeat(depth);
+        if indent.len() + head.len() + " {".len() <= TRUSTED_WIDTH {
+            return Ok(format!("{indent}{head} {{\n"));
+        }
+        let nesting = depth / 4;
+        let wrapped = format!("{}{head} {{}}{}", "fn f() {\n".repeat(nesting), "\n}".repeat(nesting));
+        let printed = self.print(&wrapped)?;
+        let start = printed.lines().take(nesting).map(|line| line.len() + 1).sum::<usize>();
+        let printed_head = printed.get(start..).and_then(|rest| rest.split_once("{}\n"));
+        printed_head.map(|(head, _)| format!("{head}{{\n")).ok_or_else(|| self.misplaced(head))
+    }
+
+    /// A function's signature and the brace that opens its body, at `depth`:
+    /// `head` (`pub fn name`), the `params` and the `tail` (` -> Self`), on one
+    /// line, or a param per line, as prettyplease writes them.
+    pub fn signature(&self, depth: usize, head: &str, params: &[String], tail: &str) -> Result<String> {
+        if !self.settled {
+            return Ok(String::new());
+        }
+        let text = delimited(depth, head, params, &format!("{tail} {{"), ONE_LINE_WIDTH);
+        if fits(&text) {
+            return Ok(text);
+        }
+        self.head(depth, &format!("{head}({}){tail}", params.join(", ")))
+    }
+
+    /// A call statement or macro item `{head}(args){tail}` (`tail` is `;`) at
+    /// `depth`: on one line, or an argument per line, as prettyplease writes them.
+    pub fn call(&self, depth: usize, head: &str, args: &[String], tail: &str) -> Result<String> {
+        if !self.settled {
+            return Ok(String::new());
+        }
+        let text = delimited(depth, head, args, tail, ONE_LINE_WIDTH);
+        if fits(&text) {
+            return Ok(text);
+        }
+        if depth == 0 {
+            // A macro item, which the printer hands to prettyplease whole.
+            return Ok(text);
+        }
+        self.line(depth, Context::Statement, &format!("{head}({}){tail}", args.join(", ")))
+    }
+
+    /// A struct expression `{head}{path} {{ fields }}{tail}` at `depth`: on one
+    /// line if the expression is at most [`STRUCT_EXPR_WIDTH`] wide, else a field
+    /// per line (or its braces on two lines), as prettyplease writes them.
+    pub fn struct_expr(&self, depth: usize, head: &str, path: &str, fields: &[String], tail: &str) -> Result<String> {
+        if !self.settled {
+            return Ok(String::new());
+        }
+        let indent = " ".repeat(depth);
+        let (expr, width) = if fields.is_empty() {
+            (format!("{path} {{}}"), path.len() + " {".len())
+        } else {
+            let expr = format!("{path} {{ {} }}", fields.join(", "));
+            let width = expr.len() - " }".len();
+            (expr, width)
+        };
+        if width <= STRUCT_EXPR_WIDTH {
+            return self.line(depth, Context::Statement, &format!("{head}{expr}{tail}"));
+        }
+        let mut out = format!("{indent}{head}{path} {{\n");
+        for field in fields {
+            out.push_str(&self.line(depth + 4, Context::FieldValue, &format!("{field},"))?);
+        }
+        out.push_str(&format!("{indent}}}{tail}\n"));
+        Ok(out)
+    }
+
+    /// A match arm `{pattern} => {body},` at `depth`: on one line if it is at most
+    /// [`ARM_WIDTH`] wide, else with its body in a block, as prettyplease writes
+    /// them.
+    pub fn arm(&self, depth: usize, pattern: &str, body: &str) -> Result<String> {
+        let indent = " ".repeat(depth);
+        if !self.settled {
+            return Ok(String::new());
+        }
+        let one_line = format!("{pattern} => {body},");
+        let width = indent.len() + one_line.len();
+        if width <= TRUSTED_WIDTH {
+            return Ok(format!("{indent}{one_line}\n"));
+        }
+        let block = format!("{indent}{pattern} => {{\n{indent}    {body}\n{indent}}}\n");
+        if width > ARM_WIDTH && fits(&block) {
+            return Ok(block);
+        }
+        self.line(depth, Context::Arm, &one_line)
+    }
+
+    /// prettyplease's text of `code`, a file.
+    fn print(&self, code: &str) -> Result<String> {
+        let file = syn::parse_str::<syn::File>(code)
+            .map_err(|e| Error::at(self.source, format!("internal error: generated code does not parse: {e}")))?;
+        Ok(prettyplease::unparse(&file))
+    }
+
+    fn misplaced(&self, code: &str) -> Error {
+        Error::at(self.source, format!("internal error: prettyplease does not print `{code}` in place"))
+    }
+}
+
+/// Whether every line of `text` fits [`TRUSTED_WIDTH`].
+fn fits(text: &str) -> bool {
+    text.lines().all(|line| line.len() <= TRUSTED_WIDTH)
+}
+
+/// `{head}(items){tail}` at `depth` on one line if at most `width` wide, else one
+/// item per line (with a trailing comma, but after the lone item of a macro).
+fn delimited(depth: usize, head: &str, items: &[String], tail: &str, width: usize) -> String {
+    let indent = " ".repeat(depth);
+    let one_line = format!("{indent}{head}({}){tail}\n", items.join(", "));
+    if one_line.len() <= width + 1 {
+        return one_line;
+    }
+    let mut out = format!("{indent}{head}(\n");
+    let comma = if head.ends_with('!') && items.len() == 1 { "" } else { "," };
+    for item in items {
+        out.push_str(&format!("{indent}    {item}{comma}\n"));
+    }
+    out.push_str(&format!("{indent}){tail}\n"));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Context, Lines};
+
+    /// Helpers for a settled scope.
+    fn lines() -> Lines<'static> {
+        Lines { settled: true, source: "#/components/schemas/test" }
+    }
+
+    /// prettyplease's text of `code`, a file.
+    fn pretty(code: &str) -> String {
+        prettyplease::unparse(&syn::parse_file(code).expect("valid Rust"))
+    }
+
+    /// Names from one to 80 letters: every construct below crosses its widths.
+    fn names() -> impl Iterator<Item = String> {
+        (1..=80).map(|n| "A".repeat(n))
+    }
+
+    #[test]
+    fn signatures_break_where_prettyplease_breaks_them() {
+        for name in names() {
+            let params = ["mut self".to_string(), format!("value: impl Into<{name}>")];
+            let sig = lines().signature(4, "pub fn set", &params, " -> Self").unwrap();
+            let ours = format!("impl S {{\n{sig}        self\n    }}\n}}\n");
+            let theirs =
+                pretty(&format!("impl S {{ pub fn set(mut self, value: impl Into<{name}>) -> Self {{ self }} }}"));
+            assert_eq!(ours, theirs);
+        }
+    }
+
+    #[test]
+    fn struct_expressions_break_where_prettyplease_breaks_them() {
+        for name in names() {
+            for fields in [vec![], vec![name.to_lowercase()], vec!["a".to_string(), format!("b: {name}")]] {
+                let expr = lines().struct_expr(8, "Ok(", "S", &fields, ")").unwrap();
+                let ours = format!("impl S {{\n    fn f() -> Self {{\n{expr}    }}\n}}\n");
+                let theirs = pretty(&format!("impl S {{ fn f() -> Self {{ Ok(S {{ {} }}) }} }}", fields.join(", ")));
+                assert_eq!(ours, theirs);
+            }
+        }
+    }
+
+    #[test]
+    fn arms_break_where_prettyplease_breaks_them() {
+        for name in names() {
+            for (pattern, body) in [
+                (format!("\"{name}\""), "value.fill(&mut self.a)".to_string()),
+                ("Self::A".into(), format!("\"{name}\"")),
+            ] {
+                let arm = lines().arm(12, &pattern, &body).unwrap();
+                let ours = format!("impl S {{\n    fn f() {{\n        match x {{\n{arm}        }}\n    }}\n}}\n");
+                let theirs = pretty(&format!("impl S {{ fn f() {{ match x {{ {pattern} => {body}, }} }} }}"));
+                assert_eq!(ours, theirs);
+            }
+        }
+    }
+
+    #[test]
+    fn calls_break_where_prettyplease_breaks_them() {
+        for name in names() {
+            let args = ["serializer".to_string(), format!("\"{name}\""), "1".to_string()];
+            let call = lines().call(8, "let mut fields = W::new", &args, ";").unwrap();
+            let ours = format!("impl S {{\n    fn f() {{\n{call}    }}\n}}\n");
+            let theirs =
+                pretty(&format!("impl S {{ fn f() {{ let mut fields = W::new(serializer, \"{name}\", 1); }} }}"));
+            assert_eq!(ours, theirs);
+        }
+    }
+
+    #[test]
+    fn lines_that_do_not_fit_are_laid_out_by_prettyplease_in_place() {
+        for name in names() {
+            let field = lines().line(4, Context::StructField, &format!("pub a: Option<Vec<{name}>>,")).unwrap();
+            assert_eq!(
+                format!("struct S {{\n{field}}}\n"),
+                pretty(&format!("struct S {{ pub a: Option<Vec<{name}>>, }}"))
+            );
+
+            let statement = format!("self.a = Some(Clearable::Set({name}.into_iter().map(Into::into).collect()));");
+            let statement = lines().line(8, Context::Statement, &statement).unwrap();
+            let theirs =
+                pretty(&format!("impl S {{ fn f() {{ self.a = Some(Clearable::Set({name}.into_iter().map(Into::into).collect())); }} }}"));
+            assert_eq!(format!("impl S {{\n    fn f() {{\n{statement}    }}\n}}\n"), theirs);
+
+            let head = lines().head(0, &format!("impl<'de> Deserialize<'de> for {name}")).unwrap();
+            let theirs = pretty(&format!("impl<'de> Deserialize<'de> for {name} {{ fn f() {{}} }}"));
+            assert_eq!(format!("{head}    fn f() {{}}\n}}\n"), theirs);
+        }
+    }
+}
