@@ -31,6 +31,10 @@ pub enum Code {
     /// Text laid out as prettyplease lays it out when every line fits (an
     /// `impl`'s items indented by four spaces), with placeholders for names.
     Text(String),
+    /// Text whose every line of variable width was written by `lines`, which
+    /// knows where prettyplease breaks it (the rest are fixed lines that fit):
+    /// kept as it is, however wide its lines.
+    Laid(String),
     /// Text for prettyplease to lay out (a shape whose layout the emitters do not
     /// write themselves).
     Rust(String),
@@ -67,7 +71,8 @@ impl Printer {
     pub fn item(&self, file: &str, code: Code) -> Result<String> {
         let item = match code {
             Code::Text(text) if trusted(&text, self.trust) => return Ok(text),
-            Code::Text(text) | Code::Rust(text) => {
+            Code::Laid(text) if self.trust => return Ok(text),
+            Code::Text(text) | Code::Laid(text) | Code::Rust(text) => {
                 syn::parse_str::<syn::Item>(&text).map_err(|e| unparsable(file, e))?
             }
             Code::Tokens(tokens) => syn::parse2::<syn::Item>(tokens).map_err(|e| unparsable(file, e))?,
@@ -93,7 +98,8 @@ impl Printer {
     fn member(&self, file: &str, code: Code) -> Result<String> {
         let item = match code {
             Code::Text(text) if trusted(&text, self.trust) => return Ok(text),
-            Code::Text(text) | Code::Rust(text) => {
+            Code::Laid(text) if self.trust => return Ok(text),
+            Code::Text(text) | Code::Laid(text) | Code::Rust(text) => {
                 syn::parse_str::<syn::Item>(&format!("impl Member {{\n{text}}}")).map_err(|e| unparsable(file, e))?
             }
             Code::Tokens(tokens) => {

@@ -40,11 +40,11 @@ pub fn emit_enum(def: &TypeDef, e: &Enum, scope: &mut Scope) -> Result<TypeItems
         "{docs}#[derive(Clone, Debug, PartialEq, Eq, Hash)]\n#[non_exhaustive]\npub enum {name} {{\n{variants}    \
          /// A value this version of the crate does not know; it holds the value as sent.\n    {catch_all}(String),\n}}\n"
     )));
-    items.inherent.push(Code::Text(format!(
+    items.inherent.push(Code::Laid(format!(
         "    /// The value as sent on the wire.\n    #[inline]\n    pub fn as_str(&self) -> &str {{\n        match self \
          {{\n{to_wire}            Self::{catch_all}(value) => value,\n        }}\n    }}\n"
     )));
-    items.inherent.push(Code::Text(format!(
+    items.inherent.push(Code::Laid(format!(
         "{from_doc}    #[inline]\n    pub fn from_wire(value: &str) -> Self {{\n        match value {{\n{from_wire}            \
          other => Self::{catch_all}(other.to_owned()),\n        }}\n    }}\n"
     )));

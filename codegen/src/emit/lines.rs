@@ -38,8 +38,13 @@ const ARM_WIDTH: usize = 90;
 pub enum Context {
     /// A field of a struct definition (`pub name: Type,`).
     StructField,
-    /// A field of a struct expression (`name: value,`).
-    FieldValue,
+    /// A field of a struct expression broken over lines (`name: value,`): the
+    /// last field's comma is written only because the expression is broken, so
+    /// it does not count towards the width; another's does.
+    FieldValue {
+        /// Whether the field is the expression's last.
+        last: bool,
+    },
     /// An arm of a `match` (`pattern => value,`).
     Arm,
     /// A statement or the tail expression of a function body.
@@ -49,14 +54,16 @@ pub enum Context {
 }
 
 impl Context {
-    /// How the construct opens and closes around the line.
-    fn open_close(self) -> (&'static str, &'static str) {
+    /// How the construct opens and closes around the line, and what follows the
+    /// line inside it (another field, for a field that is not the last).
+    fn open_close(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            Context::StructField => ("struct S {", "}"),
-            Context::FieldValue => ("S {", "}"),
-            Context::Arm => ("match x {", "}"),
-            Context::Statement => ("fn g() {", "}"),
-            Context::ImplItem => ("impl S {", "}"),
+            Context::StructField => ("struct S {", "", "}"),
+            Context::FieldValue { last: true } => ("S {", "", "}"),
+            Context::FieldValue { last: false } => ("S {", "z: z,", "}"),
+            Context::Arm => ("match x {", "", "}"),
+            Context::Statement => ("fn g() {", "", "}"),
+            Context::ImplItem => ("impl S {", "", "}"),
         }
     }
 }
@@ -84,14 +91,16 @@ impl<'a> Lines<'a> {
         if indent.len() + line.len() <= TRUSTED_WIDTH {
             return Ok(format!("{indent}{line}\n"));
         }
-        let (open, close) = context.open_close();
+        let (open, follow, close) = context.open_close();
         let outer = &indent[4..];
         let nesting = depth / 4 - 1;
-        let wrapped = format!("{}{open}\n{line}\n{close}{}", "fn f() {\n".repeat(nesting), "\n}".repeat(nesting));
-        // The lines between the construct's opening line and its closing one, each
-        // matched as a whole line.
+        let wrapped =
+            format!("{}{open}\n{line}\n{follow}\n{close}{}", "fn f() {\n".repeat(nesting), "\n}".repeat(nesting));
+        // The lines between the construct's opening line and what follows the line
+        // (its closing one, or the line after), each matched as a whole line.
         let printed = format!("\n{}", self.print(&wrapped)?);
-        let (open, close) = (format!("\n{outer}{open}\n"), format!("\n{outer}{close}\n"));
+        let close = if follow.is_empty() { format!("\n{outer}{close}\n") } else { format!("\n{indent}{follow}\n") };
+        let open = format!("\n{outer}{open}\n");
         let rest = printed.split_once(open.as_str()).map(|(_, rest)| format!("\n{rest}"));
         let inner = rest.as_deref().and_then(|rest| rest.split_once(close.as_str()));
         inner.map(|(inner, _)| format!("{}\n", &inner[1..])).ok_or_else(|| self.misplaced(line))
@@ -166,8 +175,14 @@ impl<'a> Lines<'a> {
             return self.line(depth, Context::Statement, &format!("{head}{expr}{tail}"));
         }
         let mut out = format!("{indent}{head}{path} {{\n");
-        for field in fields {
-            out.push_str(&self.line(depth + 4, Context::FieldValue, &format!("{field},"))?);
+        if !fits(&out) {
+            // Its first line alone is too wide: where prettyplease breaks it then
+            // depends on more than the widths above.
+            return self.line(depth, Context::Statement, &format!("{head}{expr}{tail}"));
+        }
+        for (i, field) in fields.iter().enumerate() {
+            let context = Context::FieldValue { last: i + 1 == fields.len() };
+            out.push_str(&self.line(depth + 4, context, &format!("{field},"))?);
         }
         out.push_str(&format!("{indent}}}{tail}\n"));
         Ok(out)
@@ -261,11 +276,18 @@ mod tests {
     #[test]
     fn struct_expressions_break_where_prettyplease_breaks_them() {
         for name in names() {
-            for fields in [vec![], vec![name.to_lowercase()], vec!["a".to_string(), format!("b: {name}")]] {
-                let expr = lines().struct_expr(8, "Ok(", "S", &fields, ")").unwrap();
-                let ours = format!("impl S {{\n    fn f() -> Self {{\n{expr}    }}\n}}\n");
-                let theirs = pretty(&format!("impl S {{ fn f() -> Self {{ Ok(S {{ {} }}) }} }}", fields.join(", ")));
-                assert_eq!(ours, theirs);
+            let last = vec!["a".to_string(), format!("b: self.{}.flatten()", name.to_lowercase())];
+            let not_last = vec![format!("b: self.{}.flatten()", name.to_lowercase()), "a".to_string()];
+            for fields in [vec![], vec![name.to_lowercase()], last, not_last] {
+                for path in ["S", name.as_str()] {
+                    let expr = lines().struct_expr(16, "Ok(", path, &fields, ")").unwrap();
+                    let ours = format!("fn f() {{\n    fn f() {{\n        fn f() {{\n            fn f() -> Self {{\n{expr}            }}\n        }}\n    }}\n}}\n");
+                    let theirs = pretty(&format!(
+                        "fn f() {{ fn f() {{ fn f() {{ fn f() -> Self {{ Ok({path} {{ {} }}) }} }} }} }}",
+                        fields.join(", ")
+                    ));
+                    assert_eq!(ours, theirs);
+                }
             }
         }
     }

@@ -2,6 +2,7 @@
 
 use super::code::{string_literal, Code};
 use super::doc_attrs::{doc_lines, member_doc_lines};
+use super::lines::{Context, Lines};
 use super::scope::Scope;
 use super::serde_impls::{deserialize_impl, serialize_impl};
 use super::syntax::{checked, field_decl, struct_def};
@@ -21,7 +22,7 @@ pub fn emit_struct(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -> Res
     for field in &s.fields {
         fields.push_str(&field_decl(ir, def, field, &field_docs(field), scope)?);
     }
-    let mut items = TypeItems::new(Code::Text(struct_def(&docs, "Clone, Debug, PartialEq", name, &fields)));
+    let mut items = TypeItems::new(Code::Laid(struct_def(&docs, "Clone, Debug, PartialEq", name, &fields)));
     items.after.push(serialize_impl(def, s, scope)?);
     items.after.push(deserialize_impl(ir, def, s, scope)?);
     if let Some(object) = &s.object_name {
@@ -29,15 +30,13 @@ pub fn emit_struct(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -> Res
         let doc = member_doc_lines(&format!("The value of `object` in every `{}` sent by the API.", def.name), scope);
         items.inherent.push(Code::Text(format!("{doc}    pub const OBJECT_NAME: &'static str = {object};\n")));
         let object_name = scope.name_text("stripe_runtime::ObjectName");
-        items.after.push(Code::Text(format!(
-            "impl {object_name} for {name} {{\n    const OBJECT_NAME: &'static str = {object};\n}}\n"
-        )));
+        let head = Lines::new(scope, &def.source).head(0, &format!("impl {object_name} for {name}"))?;
+        items.after.push(Code::Laid(format!("{head}    const OBJECT_NAME: &'static str = {object};\n}}\n")));
     }
     if s.has_id() {
         let object = scope.name_text("stripe_runtime::Object");
-        items.after.push(Code::Text(format!(
-            "impl {object} for {name} {{\n    fn id(&self) -> &str {{\n        &self.id\n    }}\n}}\n"
-        )));
+        let head = Lines::new(scope, &def.source).head(0, &format!("impl {object} for {name}"))?;
+        items.after.push(Code::Laid(format!("{head}    fn id(&self) -> &str {{\n        &self.id\n    }}\n}}\n")));
     }
     Ok(items)
 }
@@ -56,7 +55,8 @@ fn object_field(def: &TypeDef, object: &str, scope: &mut Scope) -> Result<String
         ),
         scope,
     );
-    Ok(format!("{docs}    pub {field}: {tag}<{name}>,\n"))
+    let line = Lines::new(scope, &def.source).line(4, Context::StructField, &format!("pub {field}: {tag}<{name}>,"))?;
+    Ok(docs + &line)
 }
 
 /// A field's documentation: the document's, or a line naming the field.

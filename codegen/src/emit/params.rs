@@ -56,7 +56,7 @@ pub fn emit_params(
         let params = ["mut self".to_string(), format!("{field_name}: {arg_ty}")];
         let sig = lines.signature(4, &format!("pub fn {setter}"), &params, " -> Self")?;
         let assign = lines.line(8, Context::Statement, &format!("self.{field_name} = Some({value});"))?;
-        setters.push(Code::Text(format!("{doc}    #[inline]\n{sig}{assign}        self\n    }}\n")));
+        setters.push(Code::Laid(format!("{doc}    #[inline]\n{sig}{assign}        self\n    }}\n")));
         if let Some(clear) = &field.clear_setter {
             let clear = checked(clear)?;
             let doc = format!("Clears `{}`: sends it with an empty value, which unsets it.", field.wire_name);
@@ -66,11 +66,11 @@ pub fn emit_params(
             let sig = lines.signature(4, &format!("pub fn {clear}"), &["mut self".to_string()], " -> Self")?;
             let assign =
                 lines.line(8, Context::Statement, &format!("self.{field_name} = Some({clearable}::Clear);"))?;
-            setters.push(Code::Text(format!("{doc}    #[inline]\n{sig}{assign}        self\n    }}\n")));
+            setters.push(Code::Laid(format!("{doc}    #[inline]\n{sig}{assign}        self\n    }}\n")));
         }
     }
     let derives = if new_args.is_empty() { "Clone, Debug, Default, PartialEq" } else { "Clone, Debug, PartialEq" };
-    let mut items = TypeItems::new(Code::Text(struct_def(&docs, derives, name, &fields)));
+    let mut items = TypeItems::new(Code::Laid(struct_def(&docs, derives, name, &fields)));
     items.inherent.push(constructor(def, s, &new_args, &new_inits, scope)?);
     items.inherent.extend(setters);
     items.after.push(serialize_impl(def, s, scope)?);
@@ -99,7 +99,7 @@ fn constructor(
     let lines = Lines::new(scope, &def.source);
     let sig = lines.signature(4, "pub fn new", new_args, " -> Self")?;
     let body = lines.struct_expr(8, "", "Self", new_inits, "")?;
-    Ok(Code::Text(format!("{doc}{allow}    #[inline]\n{sig}{body}    }}\n")))
+    Ok(Code::Laid(format!("{doc}{allow}    #[inline]\n{sig}{body}    }}\n")))
 }
 
 /// Where a params type is used: the method that sends it

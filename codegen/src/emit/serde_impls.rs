@@ -58,7 +58,7 @@ pub fn serialize_impl(def: &TypeDef, s: &Struct, scope: &mut Scope) -> Result<Co
         out.push_str("        fields.end()\n");
     }
     out.push_str("    }\n}\n");
-    Ok(Code::Text(out))
+    Ok(Code::Laid(out))
 }
 
 /// `Deserialize`: the struct's field slots, filled by the runtime's `decode_struct`
@@ -127,5 +127,5 @@ pub fn deserialize_impl(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -
     out.push_str("            }\n        }\n\n");
     out += &lines.line(8, Context::Statement, &format!("{decode}::<D, {slots}>(deserializer, {type_name})"))?;
     out.push_str("    }\n}\n");
-    Ok(Code::Text(out))
+    Ok(Code::Laid(out))
 }
