@@ -13,6 +13,8 @@
 //! `emit_module`); until the scope is settled the helpers write nothing, as
 //! nothing of that pass is printed.
 
+use std::borrow::Cow;
+
 use super::code::TRUSTED_WIDTH;
 use super::scope::Scope;
 use crate::error::{Error, Result};
@@ -87,7 +89,7 @@ impl<'a> Lines<'a> {
         if !self.settled {
             return Ok(String::new());
         }
-        let indent = " ".repeat(depth);
+        let indent = indent(depth);
         if indent.len() + line.len() <= TRUSTED_WIDTH {
             return Ok(format!("{indent}{line}\n"));
         }
@@ -113,7 +115,7 @@ impl<'a> Lines<'a> {
         if !self.settled {
             return Ok(String::new());
         }
-        let indent = " ".repeat(depth);
+        let indent = indent(depth);
         if indent.len() + head.len() + " {".len() <= TRUSTED_WIDTH {
             return Ok(format!("{indent}{head} {{\n"));
         }
@@ -163,7 +165,7 @@ impl<'a> Lines<'a> {
         if !self.settled {
             return Ok(String::new());
         }
-        let indent = " ".repeat(depth);
+        let indent = indent(depth);
         let (expr, width) = if fields.is_empty() {
             (format!("{path} {{}}"), path.len() + " {".len())
         } else {
@@ -181,18 +183,60 @@ impl<'a> Lines<'a> {
             return self.line(depth, Context::Statement, &format!("{head}{expr}{tail}"));
         }
         for (i, field) in fields.iter().enumerate() {
-            let context = Context::FieldValue { last: i + 1 == fields.len() };
-            out.push_str(&self.line(depth + 4, context, &format!("{field},"))?);
+            out.push_str(&self.field_value(depth + 4, field, i + 1 == fields.len())?);
         }
         out.push_str(&format!("{indent}}}{tail}\n"));
         Ok(out)
+    }
+
+    /// A field of a struct expression broken over lines, `field` (`name: value`)
+    /// at `depth`: on one line, or, if its value is a method chain on `self`, a
+    /// segment per line (`name: self` / `.name` / `.flatten(),`), as prettyplease
+    /// writes them; anything else by prettyplease.
+    fn field_value(&self, depth: usize, field: &str, last: bool) -> Result<String> {
+        let context = Context::FieldValue { last };
+        let line = format!("{field},");
+        // A last field's comma does not count: one more column may fit.
+        let width = depth + line.len() - usize::from(last);
+        let chain = field.split_once(": ").and_then(|(name, value)| Some((name, chain_segments(value)?)));
+        let Some((name, segments)) = chain.filter(|_| width > TRUSTED_WIDTH) else {
+            return self.line(depth, context, &line);
+        };
+        let indent = indent(depth);
+        let mut out = format!("{indent}{name}: {}\n", segments[0]);
+        for segment in &segments[1..] {
+            out.push_str(&format!("{indent}    .{segment}\n"));
+        }
+        out.insert(out.len() - 1, ',');
+        if fits(&out) {
+            return Ok(out);
+        }
+        self.line(depth, context, &line)
+    }
+
+    /// A statement `{prefix}{calls[0]}({calls[1]}(... {value} ...)){suffix}` at
+    /// `depth` (`self.a = Some(Clearable::Set(value));`): on one line, or each
+    /// call broken with its argument on a line of its own (while that does not
+    /// fit), as prettyplease writes them; anything else by prettyplease.
+    pub fn nested_call(&self, depth: usize, prefix: &str, calls: &[&str], value: &str, suffix: &str) -> Result<String> {
+        if !self.settled {
+            return Ok(String::new());
+        }
+        let one_line = format!("{prefix}{}{suffix}", nest(calls, value));
+        if depth + one_line.len() <= TRUSTED_WIDTH {
+            return Ok(format!("{}{one_line}\n", indent(depth)));
+        }
+        match broken_call(depth, prefix, calls, value, suffix) {
+            Some(text) if fits(&text) => Ok(text),
+            _ => self.line(depth, Context::Statement, &one_line),
+        }
     }
 
     /// A match arm `{pattern} => {body},` at `depth`: on one line if it is at most
     /// [`ARM_WIDTH`] wide, else with its body in a block, as prettyplease writes
     /// them.
     pub fn arm(&self, depth: usize, pattern: &str, body: &str) -> Result<String> {
-        let indent = " ".repeat(depth);
+        let indent = indent(depth);
         if !self.settled {
             return Ok(String::new());
         }
@@ -220,6 +264,61 @@ impl<'a> Lines<'a> {
     }
 }
 
+/// `depth` spaces.
+fn indent(depth: usize) -> Cow<'static, str> {
+    const SPACES: &str = "                                                                ";
+    SPACES.get(..depth).map_or_else(|| Cow::Owned(" ".repeat(depth)), Cow::Borrowed)
+}
+
+/// `value` in the calls `calls` (`Some(Clearable::Set(value))`).
+pub fn nest(calls: &[&str], value: &str) -> String {
+    let open: String = calls.iter().map(|call| format!("{call}(")).collect();
+    format!("{open}{value}{}", ")".repeat(calls.len()))
+}
+
+/// `{prefix}{calls...}{suffix}` at `depth` with its outer call broken, and each
+/// inner one too while its line does not fit; `None` where prettyplease's choice
+/// is not known (an argument exactly one column wider than the margin, whose
+/// comma may not count, or a value that does not fit on its own).
+fn broken_call(depth: usize, prefix: &str, calls: &[&str], value: &str, suffix: &str) -> Option<String> {
+    let indent = indent(depth);
+    let (call, inner) = calls.split_first()?;
+    let argument = nest(inner, value);
+    let width = depth + 4 + argument.len() + ",".len();
+    let argument = match width {
+        _ if width <= TRUSTED_WIDTH => format!("{}{argument},\n", self::indent(depth + 4)),
+        _ if width == TRUSTED_WIDTH + 1 => return None,
+        _ => broken_call(depth + 4, "", inner, value, ",")?,
+    };
+    Some(format!("{indent}{prefix}{call}(\n{argument}{indent}){suffix}\n"))
+}
+
+/// The segments of `value` if it is a method chain on `self` (`self.a.b(c)?`
+/// gives `self`, `a`, `b(c)?`): split at the dots outside brackets and strings.
+fn chain_segments(value: &str) -> Option<Vec<&str>> {
+    if !value.starts_with("self.") {
+        return None;
+    }
+    let (mut segments, mut start, mut depth, mut in_string) = (Vec::new(), 0, 0usize, false);
+    let mut escaped = false;
+    for (i, c) in value.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '(' | '[' | '{' if !in_string => depth += 1,
+            ')' | ']' | '}' if !in_string => depth = depth.checked_sub(1)?,
+            '.' if !in_string && depth == 0 => {
+                segments.push(&value[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    segments.push(&value[start..]);
+    (segments.len() > 2).then_some(segments)
+}
+
 /// Whether every line of `text` fits [`TRUSTED_WIDTH`].
 fn fits(text: &str) -> bool {
     text.lines().all(|line| line.len() <= TRUSTED_WIDTH)
@@ -228,7 +327,7 @@ fn fits(text: &str) -> bool {
 /// `{head}(items){tail}` at `depth` on one line if at most `width` wide, else one
 /// item per line (with a trailing comma, but after the lone item of a macro).
 fn delimited(depth: usize, head: &str, items: &[String], tail: &str, width: usize) -> String {
-    let indent = " ".repeat(depth);
+    let indent = indent(depth);
     let one_line = format!("{indent}{head}({}){tail}\n", items.join(", "));
     if one_line.len() <= width + 1 {
         return one_line;
@@ -316,6 +415,39 @@ mod tests {
             let theirs =
                 pretty(&format!("impl S {{ fn f() {{ let mut fields = W::new(serializer, \"{name}\", 1); }} }}"));
             assert_eq!(ours, theirs);
+        }
+    }
+
+    #[test]
+    fn nested_calls_break_where_prettyplease_breaks_them() {
+        for name in names() {
+            let value = format!("{}.into_iter().map(Into::into).collect()", name.to_lowercase());
+            for calls in [vec!["Some"], vec!["Some", "Clearable::Set"], vec!["Some", "Box::new", "Clearable::Set"]] {
+                let statement = lines().nested_call(8, "self.a = ", &calls, &value, ";").unwrap();
+                let ours = format!("impl S {{\n    fn f() {{\n{statement}    }}\n}}\n");
+                let theirs = pretty(&format!("impl S {{ fn f() {{ self.a = {}; }} }}", super::nest(&calls, &value)));
+                assert_eq!(ours, theirs);
+            }
+        }
+    }
+
+    #[test]
+    fn method_chains_of_fields_break_where_prettyplease_breaks_them() {
+        for name in names() {
+            let name = name.to_lowercase();
+            let fields =
+                [format!("{name}: self.{name}.ok_or(MissingField(\"{name}\"))?"), format!("b: self.{name}.flatten()")];
+            for fields in [fields.to_vec(), fields.iter().rev().cloned().collect()] {
+                let expr = lines().struct_expr(16, "Ok(", "S", &fields, ")").unwrap();
+                let ours = format!(
+                    "fn f() {{\n    fn f() {{\n        fn f() {{\n            fn f() -> Self {{\n{expr}            }}\n        }}\n    }}\n}}\n"
+                );
+                let theirs = pretty(&format!(
+                    "fn f() {{ fn f() {{ fn f() {{ fn f() -> Self {{ Ok(S {{ {} }}) }} }} }} }}",
+                    fields.join(", ")
+                ));
+                assert_eq!(ours, theirs);
+            }
         }
     }
 

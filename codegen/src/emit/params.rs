@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::code::Code;
 use super::doc_attrs::{doc_lines, member_doc_lines};
-use super::lines::{Context, Lines};
+use super::lines::{nest, Context, Lines};
 use super::scope::Scope;
 use super::serde_impls::serialize_impl;
 use super::syntax::{checked, field_decl, render_text, struct_def};
@@ -36,7 +36,9 @@ pub fn emit_params(
         let docs = field_docs(field, site);
         fields.push_str(&field_decl(ir, def, field, &docs, scope)?);
 
-        let (arg_ty, value) = argument(ir, field, scope)?;
+        let (arg_ty, calls, inner) = argument(ir, field, scope)?;
+        let calls: Vec<&str> = calls.iter().map(String::as_str).collect();
+        let value = nest(&calls, &inner);
         if field.required {
             new_args.push(format!("{field_name}: {arg_ty}"));
             if field_name == value {
@@ -55,7 +57,8 @@ pub fn emit_params(
         let lines = Lines::new(scope, &def.source);
         let params = ["mut self".to_string(), format!("{field_name}: {arg_ty}")];
         let sig = lines.signature(4, &format!("pub fn {setter}"), &params, " -> Self")?;
-        let assign = lines.line(8, Context::Statement, &format!("self.{field_name} = Some({value});"))?;
+        let calls: Vec<&str> = std::iter::once("Some").chain(calls.iter().copied()).collect();
+        let assign = lines.nested_call(8, &format!("self.{field_name} = "), &calls, &inner, ";")?;
         setters.push(Code::Laid(format!("{doc}    #[inline]\n{sig}{assign}        self\n    }}\n")));
         if let Some(clear) = &field.clear_setter {
             let clear = checked(clear)?;
@@ -162,14 +165,16 @@ fn field_docs(field: &Field, site: Option<&ParamSite>) -> String {
 }
 
 /// The argument type a constructor or setter takes for `field`, and the
-/// expression that turns the argument (named like the field) into the field's value.
-fn argument(ir: &Ir, field: &Field, scope: &mut Scope) -> Result<(String, String)> {
+/// expression that turns the argument (named like the field) into the field's
+/// value: the calls it is wrapped in (`Clearable::Set`, `Box::new`), outermost
+/// first, and the innermost expression.
+fn argument(ir: &Ir, field: &Field, scope: &mut Scope) -> Result<(String, Vec<String>, String)> {
     let arg = checked(&field.rust_name)?;
     let (clearable, ty) = match &field.ty {
         TypeRef::Clearable(inner) => (true, inner.as_ref()),
         other => (false, other),
     };
-    let (arg_ty, mut value) = match ty {
+    let (arg_ty, value) = match ty {
         TypeRef::Vec(item) => {
             let item = render_text(ir, item, scope)?;
             (
@@ -190,12 +195,13 @@ fn argument(ir: &Ir, field: &Field, scope: &mut Scope) -> Result<(String, String
         }
         _ => (render_text(ir, ty, scope)?, arg.to_string()),
     };
+    let mut calls = Vec::new();
+    if field.boxed {
+        calls.push("Box::new".to_string());
+    }
     if clearable {
         let clearable = scope.name_text("stripe_runtime::Clearable");
-        value = format!("{clearable}::Set({value})");
+        calls.push(format!("{clearable}::Set"));
     }
-    if field.boxed {
-        value = format!("Box::new({value})");
-    }
-    Ok((arg_ty, value))
+    Ok((arg_ty, calls, value))
 }
