@@ -232,6 +232,24 @@ impl<'a> Lines<'a> {
         }
     }
 
+    /// A field of a struct definition, `{prefix}{ty},` (`pub name: Option<Type>,`)
+    /// at `depth`: on one line, or its single-argument generic types broken one
+    /// by one, as prettyplease writes them; anything else by prettyplease.
+    pub fn field(&self, depth: usize, prefix: &str, ty: &str) -> Result<String> {
+        if !self.settled {
+            return Ok(String::new());
+        }
+        let line = format!("{prefix}{ty},");
+        if depth + line.len() <= TRUSTED_WIDTH {
+            return Ok(format!("{}{line}\n", indent(depth)));
+        }
+        let (outer, inner) = generic_chain(ty);
+        match broken(depth, prefix, &outer, inner, ",", GENERICS) {
+            Some(text) if fits(&text) => Ok(text),
+            _ => self.line(depth, Context::StructField, &line),
+        }
+    }
+
     /// A match arm `{pattern} => {body},` at `depth`: on one line if it is at most
     /// [`ARM_WIDTH`] wide, else with its body in a block, as prettyplease writes
     /// them.
@@ -272,8 +290,17 @@ fn indent(depth: usize) -> Cow<'static, str> {
 
 /// `value` in the calls `calls` (`Some(Clearable::Set(value))`).
 pub fn nest(calls: &[&str], value: &str) -> String {
-    let open: String = calls.iter().map(|call| format!("{call}(")).collect();
-    format!("{open}{value}{}", ")".repeat(calls.len()))
+    nest_in(calls, value, CALL)
+}
+
+/// The brackets of a call's arguments, and of a type's generic arguments.
+const CALL: (char, char) = ('(', ')');
+const GENERICS: (char, char) = ('<', '>');
+
+/// `value` inside each of `outer` with `brackets` (`Option<Vec<value>>`).
+fn nest_in(outer: &[&str], value: &str, (open, close): (char, char)) -> String {
+    let opening: String = outer.iter().map(|name| format!("{name}{open}")).collect();
+    format!("{opening}{value}{}", close.to_string().repeat(outer.len()))
 }
 
 /// `{prefix}{calls...}{suffix}` at `depth` with its outer call broken, and each
@@ -281,16 +308,55 @@ pub fn nest(calls: &[&str], value: &str) -> String {
 /// is not known (an argument exactly one column wider than the margin, whose
 /// comma may not count, or a value that does not fit on its own).
 fn broken_call(depth: usize, prefix: &str, calls: &[&str], value: &str, suffix: &str) -> Option<String> {
+    broken(depth, prefix, calls, value, suffix, CALL)
+}
+
+/// [`broken_call`] for any `brackets`: generic arguments break the same way.
+fn broken(
+    depth: usize,
+    prefix: &str,
+    outer: &[&str],
+    value: &str,
+    suffix: &str,
+    brackets: (char, char),
+) -> Option<String> {
     let indent = indent(depth);
-    let (call, inner) = calls.split_first()?;
-    let argument = nest(inner, value);
+    let (name, inner) = outer.split_first()?;
+    let argument = nest_in(inner, value, brackets);
     let width = depth + 4 + argument.len() + ",".len();
     let argument = match width {
         _ if width <= TRUSTED_WIDTH => format!("{}{argument},\n", self::indent(depth + 4)),
         _ if width == TRUSTED_WIDTH + 1 => return None,
-        _ => broken_call(depth + 4, "", inner, value, ",")?,
+        _ => broken(depth + 4, "", inner, value, ",", brackets)?,
     };
-    Some(format!("{indent}{prefix}{call}(\n{argument}{indent}){suffix}\n"))
+    let (open, close) = brackets;
+    Some(format!("{indent}{prefix}{name}{open}\n{argument}{indent}{close}{suffix}\n"))
+}
+
+/// The single-argument generic types `ty` is nested in, outermost first, and the
+/// innermost type (`Option<Vec<Address>>` gives `Option`, `Vec` and `Address`;
+/// nesting stops at a type of several arguments).
+fn generic_chain(ty: &str) -> (Vec<&str>, &str) {
+    let mut outer = Vec::new();
+    let mut rest = ty;
+    while let (Some(open), Some(inner)) = (rest.find('<'), rest.strip_suffix('>')) {
+        let inner = &inner[open + 1..];
+        let mut depth = 0usize;
+        let several = inner.chars().any(|c| {
+            match c {
+                '<' | '(' => depth += 1,
+                '>' | ')' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            c == ',' && depth == 0
+        });
+        if several {
+            break;
+        }
+        outer.push(&rest[..open]);
+        rest = inner;
+    }
+    (outer, rest)
 }
 
 /// The segments of `value` if it is a method chain on `self` (`self.a.b(c)?`
@@ -447,6 +513,26 @@ mod tests {
                     fields.join(", ")
                 ));
                 assert_eq!(ours, theirs);
+            }
+        }
+    }
+
+    #[test]
+    fn generic_field_types_break_where_prettyplease_breaks_them() {
+        for name in names() {
+            for ty in [
+                format!("Option<{name}>"),
+                format!("Option<Clearable<Vec<{name}>>>"),
+                format!("Option<BTreeMap<String, {name}>>"),
+            ] {
+                let field = lines().field(4, "pub a: ", &ty).unwrap();
+                assert_eq!(format!("struct S {{\n{field}}}\n"), pretty(&format!("struct S {{ pub a: {ty}, }}")));
+                let slot = lines().field(12, "a: ", &ty).unwrap();
+                let theirs = pretty(&format!("fn f() {{ fn f() {{ struct S {{ a: {ty}, }} }} }}"));
+                assert_eq!(
+                    format!("fn f() {{\n    fn f() {{\n        struct S {{\n{slot}        }}\n    }}\n}}\n"),
+                    theirs
+                );
             }
         }
     }

@@ -2,7 +2,7 @@
 
 use super::code::{string_literal, Code};
 use super::doc_attrs::{doc_lines, member_doc_lines};
-use super::lines::{Context, Lines};
+use super::lines::Lines;
 use super::scope::Scope;
 use super::serde_impls::{deserialize_impl, serialize_impl};
 use super::syntax::{checked, field_decl, struct_def};
@@ -55,7 +55,7 @@ fn object_field(def: &TypeDef, object: &str, scope: &mut Scope) -> Result<String
         ),
         scope,
     );
-    let line = Lines::new(scope, &def.source).line(4, Context::StructField, &format!("pub {field}: {tag}<{name}>,"))?;
+    let line = Lines::new(scope, &def.source).field(4, &format!("pub {field}: "), &format!("{tag}<{name}>"))?;
     Ok(docs + &line)
 }
 

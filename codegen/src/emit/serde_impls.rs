@@ -78,13 +78,13 @@ pub fn deserialize_impl(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -
         let Some(field) = field else {
             let tag = scope.name_text("stripe_runtime::ObjectTag");
             let lines = Lines::new(scope, &def.source);
-            slot_decls += &lines.line(12, Context::StructField, &format!("{rust}: Option<{tag}<{name}>>,"))?;
+            slot_decls += &lines.field(12, &format!("{rust}: "), &format!("Option<{tag}<{name}>>"))?;
             values.push(format!("{rust}: self.{rust}.unwrap_or_default()"));
             continue;
         };
         let ty = spelled_text(|name| rust_type::field_type(ir, field, def.usage, name), scope)?;
         let lines = Lines::new(scope, &def.source);
-        slot_decls += &lines.line(12, Context::StructField, &format!("{rust}: Option<{ty}>,"))?;
+        slot_decls += &lines.field(12, &format!("{rust}: "), &format!("Option<{ty}>"))?;
         if field.optional(def.usage) {
             values.push(format!("{rust}: self.{rust}.flatten()"));
         } else {

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use proc_macro2::{Ident, Span, TokenStream};
 
 use super::doc_attrs::member_doc_lines;
-use super::lines::{Context, Lines};
+use super::lines::Lines;
 use super::scope::Scope;
 use crate::error::{Error, Result};
 use crate::ir::{Field, Ir, TypeDef, TypeRef};
@@ -86,7 +86,7 @@ pub fn field_decl(ir: &Ir, def: &TypeDef, field: &Field, docs: &str, scope: &mut
     let ty = spelled_text(|name| rust_type::field_type(ir, field, def.usage, name), scope)?;
     let docs = member_doc_lines(docs, scope);
     let lines = Lines::new(scope, &def.source);
-    Ok(docs + &lines.line(4, Context::StructField, &format!("pub {name}: {ty},"))?)
+    Ok(docs + &lines.field(4, &format!("pub {name}: "), &ty)?)
 }
 
 /// A struct's definition as text: `docs`, its derives and its `fields` (lines of
