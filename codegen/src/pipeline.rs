@@ -227,8 +227,9 @@ pub fn parse_selected(bytes: &[u8], policy: &lower::Policy) -> Result<(openapiv3
     let whole = std::cell::RefCell::new(Whole::default());
     let doc = load::parse_pruned(bytes, &|tree| {
         let decided = Whole::of_tree(tree, policy);
-        crate::prune::prune(tree, &policy.select, &policy.kept_paths(), &decided.owners);
+        let pruned = crate::prune::prune(tree, &policy.select, &policy.kept_paths(), &decided.owners);
         *whole.borrow_mut() = decided;
+        pruned
     })?;
     Ok((doc, whole.into_inner()))
 }

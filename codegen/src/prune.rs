@@ -29,14 +29,21 @@ use crate::refs::{for_each_ref, SCHEMA_REF};
 
 /// Cuts `tree` down to what lowering the resources matching `select` reads; the
 /// paths in `keep` (`/v1/webhook_endpoints`) are kept whatever they refer to.
-pub fn prune(tree: &mut Value, select: &[String], keep: &[String], owners: &Owners) {
-    let Some(plan) = plan(tree, select, keep, owners) else { return };
+/// Returns whether anything was removed.
+pub fn prune(tree: &mut Value, select: &[String], keep: &[String], owners: &Owners) -> bool {
+    let Some(plan) = plan(tree, select, keep, owners) else { return false };
+    let mut removed = false;
     if let Some(Value::Object(paths)) = tree.get_mut("paths") {
+        let before = paths.len();
         paths.retain(|path, _| plan.paths.contains(path));
+        removed |= paths.len() < before;
     }
     if let Some(Value::Object(schemas)) = tree.pointer_mut("/components/schemas") {
+        let before = schemas.len();
         schemas.retain(|name, _| plan.schemas.contains(name));
+        removed |= schemas.len() < before;
     }
+    removed
 }
 
 /// What to keep.
