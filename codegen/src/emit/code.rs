@@ -2,16 +2,20 @@
 //! they wrote already laid out.
 //!
 //! Most of a crate is regular items (fields, setters, serde impls, enum
-//! conversions) whose layout is known in advance: one line per statement, field
-//! or arm, as prettyplease prints them when every line fits its margin. Their
-//! emitters write that text directly ([`Code::Text`]), which costs a fraction of
-//! building tokens, parsing them and printing the syntax tree. The text is kept as
-//! written only while every line is at most [`TRUSTED_WIDTH`] wide, well inside
-//! prettyplease's margin, where it breaks nothing; an item with a wider line is
-//! parsed and printed by prettyplease like tokens are. So the output is what
-//! prettyplease prints either way: `emit`'s tests generate every feature spec both
-//! ways and require the same bytes (`cargo xtask codegen --verify-layout` does the
-//! same for any selection).
+//! conversions) whose layout is known in advance: one line per field, statement
+//! or arm, broken where prettyplease breaks it (`lines`). Their emitters write that
+//! text directly, which costs a fraction of building tokens, parsing them and
+//! printing the syntax tree:
+//! - [`Code::Laid`]: every line of variable width came from `lines`, which knows
+//!   where prettyplease breaks it; kept as written.
+//! - [`Code::Text`]: kept as written while every line is at most
+//!   [`TRUSTED_WIDTH`] wide (prettyplease's margin, where it breaks nothing) or
+//!   cannot be broken; else printed by prettyplease like tokens are.
+//!
+//! So the output is what prettyplease prints either way: `emit`'s tests generate
+//! every feature spec with and without the emitters' layout and require the same
+//! bytes, and `cargo xtask codegen --verify-layout` does the same for any
+//! selection (CI: the whole API of both documents).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;

@@ -4,8 +4,20 @@
 //! `methods` of resources); this module lays out the module tree (one file per
 //! module) and each file: its imports (`scope`), then each type with its one
 //! inherent `impl` and its trait impls: the resource first, then the other models,
-//! then the params, each group by name. Files are printed by `layout` (prettyplease,
-//! with blank lines between items) under the "generated, do not edit" header.
+//! then the params, each group by name. Files are printed under the "generated, do
+//! not edit" header, as prettyplease prints them with blank lines between items
+//! (`layout`).
+//!
+//! What keeps generation quick at whole-API scale (see `BENCHMARKS.md`): the
+//! regular items (struct definitions, setters, serde impls, enum conversions,
+//! methods) are written as text already laid out as prettyplease lays them out
+//! (`code`, `lines`), not as tokens to parse and print; only the rest (unions, a
+//! line whose breaking is not known) goes through prettyplease. For the widths to
+//! be known, a file's items are emitted twice: once to learn which names they use,
+//! which settles the file's imports, then with every name as it is written. A unit
+//! test and `cargo xtask codegen --verify-layout` print everything with prettyplease
+//! alone and require the same bytes. Files are emitted on as many threads as the
+//! machine runs.
 //!
 //! What keeps the crate quick to build at whole-API scale (see `BENCHMARKS.md`):
 //! structs' serde impls are written out over the runtime's `fields` helpers
