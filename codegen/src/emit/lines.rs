@@ -426,6 +426,20 @@ mod tests {
         (1..=80).map(|n| "A".repeat(n))
     }
 
+    /// `Ok({path} {{ fields }})` at the depth of a `Deserialize` impl's `finish`
+    /// (16) is laid out as prettyplease lays it out.
+    fn assert_struct_expr(path: &str, fields: &[String]) {
+        let expr = lines().struct_expr(16, "Ok(", path, fields, ")").unwrap();
+        let ours = format!(
+            "fn f() {{\n    fn f() {{\n        fn f() {{\n            fn f() -> Self {{\n{expr}            }}\n        }}\n    }}\n}}\n"
+        );
+        let theirs = pretty(&format!(
+            "fn f() {{ fn f() {{ fn f() {{ fn f() -> Self {{ Ok({path} {{ {} }}) }} }} }} }}",
+            fields.join(", ")
+        ));
+        assert_eq!(ours, theirs);
+    }
+
     #[test]
     fn signatures_break_where_prettyplease_breaks_them() {
         for name in names() {
@@ -445,13 +459,7 @@ mod tests {
             let not_last = vec![format!("b: self.{}.flatten()", name.to_lowercase()), "a".to_string()];
             for fields in [vec![], vec![name.to_lowercase()], last, not_last] {
                 for path in ["S", name.as_str()] {
-                    let expr = lines().struct_expr(16, "Ok(", path, &fields, ")").unwrap();
-                    let ours = format!("fn f() {{\n    fn f() {{\n        fn f() {{\n            fn f() -> Self {{\n{expr}            }}\n        }}\n    }}\n}}\n");
-                    let theirs = pretty(&format!(
-                        "fn f() {{ fn f() {{ fn f() {{ fn f() -> Self {{ Ok({path} {{ {} }}) }} }} }} }}",
-                        fields.join(", ")
-                    ));
-                    assert_eq!(ours, theirs);
+                    assert_struct_expr(path, &fields);
                 }
             }
         }
@@ -504,15 +512,7 @@ mod tests {
             let fields =
                 [format!("{name}: self.{name}.ok_or(MissingField(\"{name}\"))?"), format!("b: self.{name}.flatten()")];
             for fields in [fields.to_vec(), fields.iter().rev().cloned().collect()] {
-                let expr = lines().struct_expr(16, "Ok(", "S", &fields, ")").unwrap();
-                let ours = format!(
-                    "fn f() {{\n    fn f() {{\n        fn f() {{\n            fn f() -> Self {{\n{expr}            }}\n        }}\n    }}\n}}\n"
-                );
-                let theirs = pretty(&format!(
-                    "fn f() {{ fn f() {{ fn f() {{ fn f() -> Self {{ Ok(S {{ {} }}) }} }} }} }}",
-                    fields.join(", ")
-                ));
-                assert_eq!(ours, theirs);
+                assert_struct_expr("S", &fields);
             }
         }
     }
