@@ -22,6 +22,7 @@
 
 use std::io::Read;
 use std::path::Path;
+use std::time::Duration;
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -465,9 +466,18 @@ fn is_free_form(key: &str) -> bool {
 /// typed schema, an untyped one...), each of which parses the nested schemas
 /// again, so a failure `d` schemas deep costs about `2^d` parses: 20 levels take
 /// seconds, 60 would take years. A failure found here costs one level.
+///
+/// The schemas are found first, then checked on as many threads as the machine
+/// runs; the error reported is the first in document order, as if they had been
+/// checked one after the other.
 fn check_schemas(tree: &Value, non_string_keys: &[String]) -> Result<()> {
-    let mut checker = Checker { path: Vec::new(), non_string_keys };
-    checker.document(tree)
+    let mut schemas = Vec::new();
+    Checker { path: Vec::new(), non_string_keys }.find_schemas(tree, &mut schemas);
+    let (checked, _, _) = crate::threads::run(&schemas, crate::threads::available(), |(path, schema)| {
+        let checked = Checker { path: path.clone(), non_string_keys }.schema(schema);
+        (checked, Duration::ZERO, Duration::ZERO)
+    });
+    checked.into_iter().collect()
 }
 
 struct Checker<'k> {
@@ -484,8 +494,9 @@ impl Checker<'_> {
         pointer
     }
 
-    /// Looks for schemas: the values of `schema` keys and of `components/schemas`.
-    fn document(&mut self, value: &Value) -> Result<()> {
+    /// Finds the schemas, in document order, with their paths: the values of
+    /// `schema` keys and of `components/schemas`.
+    fn find_schemas<'v>(&mut self, value: &'v Value, out: &mut Vec<(Vec<String>, &'v Value)>) {
         match value {
             Value::Object(map) => {
                 let schemas_map = self.path.len() == 2 && self.path[0] == "components" && self.path[1] == "schemas";
@@ -495,9 +506,9 @@ impl Checker<'_> {
                     }
                     self.path.push(key.clone());
                     if schemas_map || key == "schema" {
-                        self.schema(child)?;
+                        out.push((self.path.clone(), child));
                     } else {
-                        self.document(child)?;
+                        self.find_schemas(child, out);
                     }
                     self.path.pop();
                 }
@@ -505,13 +516,12 @@ impl Checker<'_> {
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     self.path.push(i.to_string());
-                    self.document(item)?;
+                    self.find_schemas(item, out);
                     self.path.pop();
                 }
             }
             _ => {}
         }
-        Ok(())
     }
 
     /// Checks the schemas inside `value` (`properties`, `items`,
