@@ -1,5 +1,7 @@
 //! Structs: one per object schema.
 
+use std::borrow::Cow;
+
 use super::code::{string_literal, Code};
 use super::doc_attrs::{doc_lines, member_doc_lines};
 use super::lines::Lines;
@@ -60,10 +62,10 @@ fn object_field(def: &TypeDef, object: &str, scope: &mut Scope) -> Result<String
 }
 
 /// A field's documentation: the document's, or a line naming the field.
-fn field_docs(field: &Field) -> String {
+fn field_docs(field: &Field) -> Cow<'_, str> {
     if field.docs.is_empty() {
-        format!("The `{}` of this object.", field.wire_name)
+        Cow::Owned(format!("The `{}` of this object.", field.wire_name))
     } else {
-        field.docs.clone()
+        Cow::Borrowed(&field.docs)
     }
 }

@@ -2,6 +2,7 @@
 //! never sent when `None`; required fields are arguments of `new`; every optional
 //! field has a chaining setter (and clearable ones a `clear_` setter too).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::code::Code;
@@ -156,11 +157,11 @@ fn named_in(ty: &TypeRef) -> Option<TypeId> {
 
 /// A param's documentation: the document's, or a line naming the param and the
 /// method it is sent by.
-fn field_docs(field: &Field, site: Option<&ParamSite>) -> String {
+fn field_docs<'f>(field: &'f Field, site: Option<&ParamSite>) -> Cow<'f, str> {
     match site {
-        _ if !field.docs.is_empty() => field.docs.clone(),
-        Some(site) => format!("The `{}{}` param of [`{}`].", site.prefix, field.wire_name, site.method),
-        None => format!("The `{}` param.", field.wire_name),
+        _ if !field.docs.is_empty() => Cow::Borrowed(&field.docs),
+        Some(site) => Cow::Owned(format!("The `{}{}` param of [`{}`].", site.prefix, field.wire_name, site.method)),
+        None => Cow::Owned(format!("The `{}` param.", field.wire_name)),
     }
 }
 

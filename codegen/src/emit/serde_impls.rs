@@ -21,15 +21,13 @@ struct Member<'a> {
 }
 
 /// The members of `s` in declaration order: the `object` tag first, if it has one.
-fn members(s: &Struct) -> Result<Vec<Member<'_>>> {
-    let tag = s
-        .object_name
-        .as_ref()
-        .map(|_| Ok(Member { rust: checked(OBJECT_FIELD)?, wire: string_literal(OBJECT_FIELD), field: None }));
-    let fields = s
-        .fields
-        .iter()
-        .map(|f| Ok(Member { rust: checked(&f.rust_name)?, wire: string_literal(&f.wire_name), field: Some(f) }));
+/// Their names on the wire are written only once the scope is `settled` (nothing
+/// of the first pass is printed, see `emit_module`).
+fn members(s: &Struct, settled: bool) -> Result<Vec<Member<'_>>> {
+    let wire = |name: &str| if settled { string_literal(name) } else { String::new() };
+    let tag = s.object_name.as_ref().map(|_| Ok(Member { rust: checked(OBJECT_FIELD)?, wire: wire(OBJECT_FIELD), field: None }));
+    let fields =
+        s.fields.iter().map(|f| Ok(Member { rust: checked(&f.rust_name)?, wire: wire(&f.wire_name), field: Some(f) }));
     tag.into_iter().chain(fields).collect()
 }
 
@@ -38,7 +36,7 @@ fn members(s: &Struct) -> Result<Vec<Member<'_>>> {
 /// such: the form encoder leaves it out, JSON has it as `null`.
 pub fn serialize_impl(def: &TypeDef, s: &Struct, scope: &mut Scope) -> Result<Code> {
     let name = checked(&def.name)?;
-    let members = members(s)?;
+    let members = members(s, scope.is_settled())?;
     let serialize = scope.name_text("serde::Serialize");
     let serializer = scope.name_text("serde::Serializer");
     let writer = scope.name_text("stripe_runtime::fields::FieldWriter");
@@ -67,7 +65,7 @@ pub fn serialize_impl(def: &TypeDef, s: &Struct, scope: &mut Scope) -> Result<Co
 pub fn deserialize_impl(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -> Result<Code> {
     let name = checked(&def.name)?;
     let slots = checked(SLOTS_STRUCT)?;
-    let members = members(s)?;
+    let members = members(s, scope.is_settled())?;
     let mut slot_decls = String::new();
     let mut arms = String::new();
     let mut values = Vec::with_capacity(members.len());
