@@ -25,7 +25,10 @@ struct Member<'a> {
 /// of the first pass is printed, see `emit_module`).
 fn members(s: &Struct, settled: bool) -> Result<Vec<Member<'_>>> {
     let wire = |name: &str| if settled { string_literal(name) } else { String::new() };
-    let tag = s.object_name.as_ref().map(|_| Ok(Member { rust: checked(OBJECT_FIELD)?, wire: wire(OBJECT_FIELD), field: None }));
+    let tag = s
+        .object_name
+        .as_ref()
+        .map(|_| Ok(Member { rust: checked(OBJECT_FIELD)?, wire: wire(OBJECT_FIELD), field: None }));
     let fields =
         s.fields.iter().map(|f| Ok(Member { rust: checked(&f.rust_name)?, wire: wire(&f.wire_name), field: Some(f) }));
     tag.into_iter().chain(fields).collect()
