@@ -22,7 +22,6 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::time::Duration;
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -473,10 +472,8 @@ fn is_free_form(key: &str) -> bool {
 fn check_schemas(tree: &Value, non_string_keys: &[String]) -> Result<()> {
     let mut schemas = Vec::new();
     Checker { path: Vec::new(), non_string_keys }.find_schemas(tree, &mut schemas);
-    let (checked, _, _) = crate::threads::run(&schemas, crate::threads::available(), |(path, schema)| {
-        let checked = Checker { path: path.clone(), non_string_keys }.schema(schema);
-        (checked, Duration::ZERO, Duration::ZERO)
-    });
+    let checked =
+        crate::threads::map(&schemas, |(path, schema)| Checker { path: path.clone(), non_string_keys }.schema(schema));
     checked.into_iter().collect()
 }
 

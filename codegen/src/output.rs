@@ -4,7 +4,6 @@
 //! hand-written files in the output directory are left alone.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use crate::emit::{Files, GENERATED_MARKER};
 use crate::error::{Error, Result};
@@ -128,10 +127,8 @@ fn stage(files: &Files, out_dir: &Path, staging: &Path) -> Result<()> {
         create_parent(target)?;
     }
     // The writes, shared out over threads: a whole crate is tens of megabytes.
-    let (written, _, _) = crate::threads::run(&files, crate::threads::available(), |(target, contents)| {
-        let written =
-            std::fs::write(target, contents).map_err(|e| Error::file(target.display(), format!("cannot write: {e}")));
-        (written, Duration::ZERO, Duration::ZERO)
+    let written = crate::threads::map(&files, |(target, contents)| {
+        std::fs::write(target, contents).map_err(|e| Error::file(target.display(), format!("cannot write: {e}")))
     });
     written.into_iter().collect::<Result<()>>()?;
     // After the generated files, so that no write can go through a link.

@@ -322,7 +322,9 @@ fn same_layout(files: &Files, printed: &Files) -> Result<()> {
             continue;
         }
         let mut lines = text.lines().zip(theirs.lines()).enumerate();
-        let (n, (ours, theirs)) = lines.find(|(_, (a, b))| a != b).unwrap_or((0, ("", "")));
+        // Same lines as far as both go: the shorter one ends where the other goes on.
+        let shorter = text.lines().count().min(theirs.lines().count());
+        let (n, (ours, theirs)) = lines.find(|(_, (a, b))| a != b).unwrap_or((shorter, ("", "")));
         return Err(Error::file(
             path,
             format!(

@@ -1,7 +1,8 @@
 //! Work shared out over threads: the crate's files are independent of each other,
 //! so each is emitted and formatted (and later written) on whichever thread takes
-//! it. Token streams cannot leave the thread that made them, so a file is emitted
-//! and formatted on the same thread, and only its text comes back.
+//! it; so are the schemas the loader checks. Token streams cannot leave the thread
+//! that made them, so a file is emitted and formatted on the same thread, and only
+//! its text comes back.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -53,6 +54,17 @@ where
         }
     });
     (slots.into_iter().flatten().collect(), first, second)
+}
+
+/// [`run`] for work that is not timed: each job's outcome, in the order of `jobs`,
+/// on as many threads as the machine runs.
+pub fn map<J, T, W>(jobs: &[J], work: W) -> Vec<T>
+where
+    J: Sync,
+    T: Send,
+    W: Fn(&J) -> T + Sync,
+{
+    run(jobs, available(), |job| (work(job), Duration::ZERO, Duration::ZERO)).0
 }
 
 /// How many threads the machine runs at once.

@@ -33,7 +33,7 @@ pub enum Code {
     /// Tokens, laid out by prettyplease.
     Tokens(TokenStream),
     /// Text laid out as prettyplease lays it out when every line fits (an
-    /// `impl`'s items indented by four spaces), with placeholders for names.
+    /// `impl`'s items indented by four spaces).
     Text(String),
     /// Text whose every line of variable width was written by `lines`, which
     /// knows where prettyplease breaks it (the rest are fixed lines that fit):
@@ -71,21 +71,18 @@ pub struct Printer {
 }
 
 impl Printer {
-    /// The text of one item of a file (resolved), with its blank lines.
+    /// The text of one item of a file, with its blank lines.
     pub fn item(&self, file: &str, code: Code) -> Result<String> {
-        let item = match code {
-            Code::Text(text) if trusted(&text, self.trust) => return Ok(text),
-            Code::Laid(text) if self.trust => return Ok(text),
-            Code::Text(text) | Code::Laid(text) | Code::Rust(text) => {
-                syn::parse_str::<syn::Item>(&text).map_err(|e| unparsable(file, e))?
-            }
-            Code::Tokens(tokens) => syn::parse2::<syn::Item>(tokens).map_err(|e| unparsable(file, e))?,
+        let item = match self.kept(code) {
+            Ok(text) => return Ok(text),
+            Err(Code::Tokens(tokens)) => syn::parse2::<syn::Item>(tokens),
+            Err(Code::Text(text) | Code::Laid(text) | Code::Rust(text)) => syn::parse_str::<syn::Item>(&text),
         };
-        Ok(layout::print_item(item))
+        Ok(layout::print_item(item.map_err(|e| unparsable(file, e))?))
     }
 
-    /// The inherent `impl` of `name` with its `members` (resolved), each followed by
-    /// a blank line but the last.
+    /// The inherent `impl` of `name` with its `members`, each followed by a blank
+    /// line but the last.
     pub fn inherent_impl(&self, file: &str, name: &str, members: Vec<Code>) -> Result<String> {
         let mut out = format!("impl {name} {{\n");
         for (i, member) in members.into_iter().enumerate() {
@@ -100,20 +97,27 @@ impl Printer {
 
     /// The text of one item of an `impl`, indented once.
     fn member(&self, file: &str, code: Code) -> Result<String> {
-        let item = match code {
-            Code::Text(text) if trusted(&text, self.trust) => return Ok(text),
-            Code::Laid(text) if self.trust => return Ok(text),
-            Code::Text(text) | Code::Laid(text) | Code::Rust(text) => {
-                syn::parse_str::<syn::Item>(&format!("impl Member {{\n{text}}}")).map_err(|e| unparsable(file, e))?
-            }
-            Code::Tokens(tokens) => {
-                syn::parse2::<syn::Item>(quote!(impl Member { #tokens })).map_err(|e| unparsable(file, e))?
+        let item = match self.kept(code) {
+            Ok(text) => return Ok(text),
+            Err(Code::Tokens(tokens)) => syn::parse2::<syn::Item>(quote!(impl Member { #tokens })),
+            Err(Code::Text(text) | Code::Laid(text) | Code::Rust(text)) => {
+                syn::parse_str::<syn::Item>(&format!("impl Member {{\n{text}}}"))
             }
         };
         // The `impl` as printed, without its first and last lines.
-        let printed = layout::print_item(item);
+        let printed = layout::print_item(item.map_err(|e| unparsable(file, e))?);
         let inner = printed.split_once('\n').map_or("", |(_, rest)| rest);
         Ok(inner.strip_suffix("}\n").unwrap_or(inner).to_string())
+    }
+
+    /// The text of `code` if it is kept as its emitter laid it out, else `code` back,
+    /// for prettyplease.
+    fn kept(&self, code: Code) -> std::result::Result<String, Code> {
+        match code {
+            Code::Text(text) if trusted(&text, self.trust) => Ok(text),
+            Code::Laid(text) if self.trust => Ok(text),
+            code => Err(code),
+        }
     }
 }
 

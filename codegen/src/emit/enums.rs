@@ -19,6 +19,7 @@ pub fn emit_enum(def: &TypeDef, e: &Enum, scope: &mut Scope) -> Result<TypeItems
     let mut variants = String::new();
     let mut to_wire = String::new();
     let mut from_wire = String::new();
+    let lines = Lines::new(scope, &def.source);
     for variant in &e.variants {
         let v = checked(&variant.rust_name)?;
         if !scope.is_settled() {
@@ -28,7 +29,6 @@ pub fn emit_enum(def: &TypeDef, e: &Enum, scope: &mut Scope) -> Result<TypeItems
         let wire = string_literal(&variant.wire);
         variants.push_str(&member_doc_lines(&format!("`{}`", variant.wire.replace('`', "'")), scope));
         variants.push_str(&format!("    {v},\n"));
-        let lines = Lines::new(scope, &def.source);
         to_wire += &lines.arm(12, &format!("Self::{v}"), &wire)?;
         from_wire += &lines.arm(12, &wire, &format!("Self::{v}"))?;
     }
@@ -52,7 +52,6 @@ pub fn emit_enum(def: &TypeDef, e: &Enum, scope: &mut Scope) -> Result<TypeItems
         "{from_doc}    #[inline]\n    pub fn from_wire(value: &str) -> Self {{\n        match value {{\n{from_wire}            \
          other => Self::{catch_all}(other.to_owned()),\n        }}\n    }}\n"
     )));
-    let lines = Lines::new(scope, &def.source);
     items.after.push(Code::Text(lines.call(0, &format!("{wire_enum}!"), &[name.to_string()], ";")?));
     Ok(items)
 }

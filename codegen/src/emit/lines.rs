@@ -228,7 +228,7 @@ impl<'a> Lines<'a> {
         if depth + one_line.len() <= TRUSTED_WIDTH {
             return Ok(format!("{}{one_line}\n", indent(depth)));
         }
-        match broken_call(depth, prefix, calls, value, suffix) {
+        match broken(depth, prefix, calls, value, suffix, CALL) {
             Some(text) if fits(&text) => Ok(text),
             _ => self.line(depth, Context::Statement, &one_line),
         }
@@ -256,10 +256,10 @@ impl<'a> Lines<'a> {
     /// [`ARM_WIDTH`] wide, else with its body in a block, as prettyplease writes
     /// them.
     pub fn arm(&self, depth: usize, pattern: &str, body: &str) -> Result<String> {
-        let indent = indent(depth);
         if !self.settled {
             return Ok(String::new());
         }
+        let indent = indent(depth);
         let one_line = format!("{pattern} => {body},");
         let width = indent.len() + one_line.len();
         if width <= TRUSTED_WIDTH {
@@ -305,15 +305,11 @@ fn nest_in(outer: &[&str], value: &str, (open, close): (char, char)) -> String {
     format!("{opening}{value}{}", close.to_string().repeat(outer.len()))
 }
 
-/// `{prefix}{calls...}{suffix}` at `depth` with its outer call broken, and each
-/// inner one too while its line does not fit; `None` where prettyplease's choice
-/// is not known (an argument exactly one column wider than the margin, whose
-/// comma may not count, or a value that does not fit on its own).
-fn broken_call(depth: usize, prefix: &str, calls: &[&str], value: &str, suffix: &str) -> Option<String> {
-    broken(depth, prefix, calls, value, suffix, CALL)
-}
-
-/// [`broken_call`] for any `brackets`: generic arguments break the same way.
+/// `{prefix}{outer...}{suffix}` at `depth` (calls, or generic types, by
+/// `brackets`) with its outer call broken, and each inner one too while its line
+/// does not fit; `None` where prettyplease's choice is not known (an argument
+/// exactly one column wider than the margin, whose comma may not count, or a value
+/// that does not fit on its own).
 fn broken(
     depth: usize,
     prefix: &str,

@@ -58,19 +58,16 @@ pub fn emit_method(ir: &Ir, op: &Operation, scope: &mut Scope) -> Result<Code> {
     args.push(format!("params: &{params}"));
     let lines = Lines::new(scope, &op.source);
     let sig = lines.signature(4, &format!("pub fn {name}"), &args, &format!(" -> {request}<{response}>"))?;
+    // The operation's own server (uploads go to `https://files.stripe.com/`).
+    let server = op.server.as_ref().map(|url| format!(".server({})", string_literal(url)));
     let call = format!(
         "        {request}::new(\n            &crate::API_SPEC,\n            {http_method}::{method},\n            \
-         {path},\n            {where_params}::{params_in},\n            params,\n        )\n"
+         {path},\n            {where_params}::{params_in},\n            params,\n        ){}\n",
+        server.as_deref().unwrap_or_default()
     );
     // `#[inline]`: compiled (with its params' encoding) by the crate that calls it,
     // not by this one for every operation (see the module docs of `emit`).
     let text = format!("{docs}    #[inline]\n{sig}{call}    }}\n");
-    // The operation's own server (uploads go to `https://files.stripe.com/`):
-    // prettyplease lays out the method chain.
-    Ok(match &op.server {
-        Some(url) => Code::Rust(
-            text.replace("        )\n    }\n", &format!("        ).server({})\n    }}\n", string_literal(url))),
-        ),
-        None => Code::Text(text),
-    })
+    // A method chain is laid out by prettyplease.
+    Ok(if server.is_some() { Code::Rust(text) } else { Code::Text(text) })
 }

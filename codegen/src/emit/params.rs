@@ -32,6 +32,7 @@ pub fn emit_params(
     let mut new_args = Vec::new();
     let mut new_inits = Vec::new();
     let mut setters = Vec::new();
+    let lines = Lines::new(scope, &def.source);
     for field in &s.fields {
         let field_name = checked(&field.rust_name)?;
         let docs = field_docs(field, site);
@@ -55,7 +56,6 @@ pub fn emit_params(
         };
         let setter = checked(setter)?;
         let doc = member_doc_lines(&docs, scope);
-        let lines = Lines::new(scope, &def.source);
         let params = ["mut self".to_string(), format!("{field_name}: {arg_ty}")];
         let sig = lines.signature(4, &format!("pub fn {setter}"), &params, " -> Self")?;
         let calls: Vec<&str> = std::iter::once("Some").chain(calls.iter().copied()).collect();
@@ -66,7 +66,6 @@ pub fn emit_params(
             let doc = format!("Clears `{}`: sends it with an empty value, which unsets it.", field.wire_name);
             let doc = member_doc_lines(&doc, scope);
             let clearable = scope.name_text("stripe_runtime::Clearable");
-            let lines = Lines::new(scope, &def.source);
             let sig = lines.signature(4, &format!("pub fn {clear}"), &["mut self".to_string()], " -> Self")?;
             let assign =
                 lines.line(8, Context::Statement, &format!("self.{field_name} = Some({clearable}::Clear);"))?;

@@ -1,27 +1,23 @@
 //! The names of one file: which items from elsewhere (other modules of the crate,
 //! the runtime, serde, std) it imports with `use`, and how its code names them.
 //!
-//! A file is emitted once. Every item from elsewhere is asked for by its full path
-//! (`stripe_runtime::Request`, `crate::shared::Address`) and written as a placeholder
-//! (an identifier and the item's number, see [`Scope::name`]); then [`Scope::settle`]
-//! decides the imports: an item is imported and named by its last segment unless
-//! that name is also a type of the module, or the last segment of another item asked
-//! for. Such items keep their full path wherever they are used, so the outcome
-//! depends only on the set of items asked for: the runtime's `Request` is
-//! `stripe_runtime::Request` in the module of `Event`, which has a `Request` of its
-//! own, and `Request` everywhere else. [`Scope::resolve`] then writes each
-//! placeholder as settled, and [`Scope::use_items`] lists the imports.
+//! A file's items are emitted twice (see `emit_module`). In the first pass every
+//! item from elsewhere is asked for by its full path (`stripe_runtime::Request`,
+//! `crate::shared::Address`), and nothing of that pass is printed. Then
+//! [`Scope::settle`] decides the imports: an item is imported and named by its last
+//! segment unless that name is also a type of the module, or the last segment of
+//! another item asked for. Such items keep their full path wherever they are used,
+//! so the outcome depends only on the set of items asked for: the runtime's
+//! `Request` is `stripe_runtime::Request` in the module of `Event`, which has a
+//! `Request` of its own, and `Request` everywhere else. In the second pass each
+//! item is written as settled, and [`Scope::use_items`] lists the imports.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::{Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
+use proc_macro2::{Ident, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use super::doc_attrs::DocTable;
-
-/// The identifier that starts a placeholder; the number of the item it stands for
-/// follows it, as a literal. Generated names never start with an underscore.
-const PLACEHOLDER: &str = "__stripe_codegen_item";
 
 /// The imports of one file, asked for while emitting it and settled in between,
 /// and the file's documentation (see [`DocTable`]).
@@ -30,15 +26,10 @@ pub struct Scope {
     module: Vec<String>,
     /// Names the module defines itself: its types, child modules and re-exports.
     local: BTreeSet<String>,
-    /// Full paths asked for, `::`-separated, in the order first asked: a
-    /// placeholder's number is its path's index.
-    asked: Vec<String>,
-    /// The index of each path in `asked`.
-    numbers: HashMap<String, usize>,
+    /// Full paths asked for before the scope was settled, `::`-separated.
+    asked: BTreeSet<String>,
     /// The full paths imported, once settled.
     imported: Option<BTreeSet<String>>,
-    /// The identifier of placeholders.
-    placeholder: Ident,
     /// The file's documentation.
     docs: DocTable,
 }
@@ -46,15 +37,7 @@ pub struct Scope {
 impl Scope {
     /// The scope of `module`, which defines the names `local`.
     pub fn new(module: &[String], local: BTreeSet<String>) -> Self {
-        Scope {
-            module: module.to_vec(),
-            local,
-            asked: Vec::new(),
-            numbers: HashMap::new(),
-            imported: None,
-            placeholder: Ident::new(PLACEHOLDER, Span::call_site()),
-            docs: DocTable::default(),
-        }
+        Scope { module: module.to_vec(), local, asked: BTreeSet::new(), imported: None, docs: DocTable::default() }
     }
 
     /// The module's path from the crate root.
@@ -72,41 +55,39 @@ impl Scope {
         self.docs
     }
 
-    /// How the file names the item at `path` (`stripe_runtime::Request`): until
-    /// the scope is settled, a placeholder for [`Scope::resolve`] to replace; then
-    /// its last segment if it is imported, else its full path.
+    /// How the file names the item at `path` (`stripe_runtime::Request`): its last
+    /// segment if it is imported, else its full path. Until the scope is settled,
+    /// the path is recorded and written in full.
     pub fn name(&mut self, path: &str) -> TokenStream {
-        if let Some(imported) = &self.imported {
-            return spelling(path, imported.contains(path));
-        }
-        let number = Literal::usize_unsuffixed(self.number(path));
-        TokenStream::from_iter([TokenTree::Ident(self.placeholder.clone()), TokenTree::Literal(number)])
+        spelling(path, self.imports(path))
     }
 
     /// [`Scope::name`] as text, for spelling types.
     pub fn name_text(&mut self, path: &str) -> String {
-        match &self.imported {
-            Some(imported) if imported.contains(path) => path.rsplit("::").next().unwrap_or(path).to_string(),
-            Some(_) => path.to_string(),
-            None => format!("{PLACEHOLDER} {}", self.number(path)),
+        if self.imports(path) {
+            path.rsplit("::").next().unwrap_or(path).to_string()
+        } else {
+            path.to_string()
         }
     }
 
-    /// Whether the imports are settled: names are then written as they are, not as
-    /// placeholders (see `emit_module`, which emits a file's items twice).
+    /// Whether `path` is imported, once settled; before, records it as asked for.
+    fn imports(&mut self, path: &str) -> bool {
+        match &self.imported {
+            Some(imported) => imported.contains(path),
+            None => {
+                if !self.asked.contains(path) {
+                    self.asked.insert(path.to_string());
+                }
+                false
+            }
+        }
+    }
+
+    /// Whether the imports are settled: names are then written as they will be
+    /// printed (see `emit_module`, which emits a file's items twice).
     pub fn is_settled(&self) -> bool {
         self.imported.is_some()
-    }
-
-    /// The number of `path` among the paths asked for.
-    fn number(&mut self, path: &str) -> usize {
-        if let Some(&number) = self.numbers.get(path) {
-            return number;
-        }
-        let number = self.asked.len();
-        self.asked.push(path.to_string());
-        self.numbers.insert(path.to_string(), number);
-        number
     }
 
     /// Decides the imports from what the emission asked for.

@@ -69,22 +69,22 @@ pub fn deserialize_impl(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -
     let name = checked(&def.name)?;
     let slots = checked(SLOTS_STRUCT)?;
     let members = members(s, scope.is_settled())?;
+    // A struct without fields skips every key.
+    let key = if members.is_empty() { "_" } else { "key" };
     let mut slot_decls = String::new();
     let mut arms = String::new();
     let mut values = Vec::with_capacity(members.len());
     let missing = scope.name_text("stripe_runtime::fields::MissingField");
+    let lines = Lines::new(scope, &def.source);
     for Member { rust, wire, field } in members {
-        let lines = Lines::new(scope, &def.source);
         arms += &lines.arm(20, &wire, &format!("value.fill(&mut self.{rust})"))?;
         let Some(field) = field else {
             let tag = scope.name_text("stripe_runtime::ObjectTag");
-            let lines = Lines::new(scope, &def.source);
             slot_decls += &lines.field(12, &format!("{rust}: "), &format!("Option<{tag}<{name}>>"))?;
             values.push(format!("{rust}: self.{rust}.unwrap_or_default()"));
             continue;
         };
         let ty = spelled_text(|name| rust_type::field_type(ir, field, def.usage, name), scope)?;
-        let lines = Lines::new(scope, &def.source);
         slot_decls += &lines.field(12, &format!("{rust}: "), &format!("Option<{ty}>"))?;
         if field.optional(def.usage) {
             values.push(format!("{rust}: self.{rust}.flatten()"));
@@ -98,7 +98,6 @@ pub fn deserialize_impl(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -
     let field_value = scope.name_text("stripe_runtime::fields::FieldValue");
     let decode = scope.name_text("stripe_runtime::fields::decode_struct");
     let type_name = string_literal(&def.name);
-    let lines = Lines::new(scope, &def.source);
     let mut out = lines.head(0, &format!("impl<'de> {deserialize}<'de> for {name}"))?;
     out += &lines
         .head(4, &format!("fn deserialize<D: {deserializer}<'de>>(deserializer: D) -> Result<Self, D::Error>"))?;
@@ -111,11 +110,9 @@ pub fn deserialize_impl(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -
     out += &lines.head(8, &format!("impl<'a> {field_slots}<'a> for {slots}"))?;
     out += &lines.line(12, Context::ImplItem, &format!("type Value = {name};"))?;
     out.push('\n');
-    // A struct without fields skips every key.
-    let key = if arms.is_empty() { "_" } else { "key" };
     let params = ["&mut self".to_string(), format!("{key}: &str"), "value: V".to_string()];
     out += &lines.signature(12, &format!("fn fill<V: {field_value}<'a>>"), &params, " -> Result<(), V::Error>")?;
-    if arms.is_empty() {
+    if key == "_" {
         out.push_str("                value.skip()\n");
     } else {
         out += &format!(

@@ -56,7 +56,7 @@ pub fn render_text(ir: &Ir, ty: &TypeRef, scope: &mut Scope) -> Result<String> {
     spelled_text(|name| rust_type::type_ref(ir, ty, name), scope)
 }
 
-/// [`spelled`] as text, with placeholders for [`Scope::resolve_text`].
+/// [`spelled`] as text.
 pub fn spelled_text(spell: impl FnOnce(&mut dyn FnMut(&str) -> String) -> String, scope: &mut Scope) -> Result<String> {
     let module: String =
         std::iter::once("crate").chain(scope.module().iter().map(String::as_str)).map(|s| format!("{s}::")).collect();
