@@ -8,9 +8,6 @@
 //! line, `///` and the text, between hard line breaks, so what the text says changes
 //! nothing else of the layout: the file reads as if every line had been an attribute,
 //! without tokenizing, parsing and printing them.
-//!
-//! Items are emitted twice, the first time only to learn what they name (see
-//! `emit_module`): until the scope is settled, documentation is left out.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -29,34 +26,22 @@ const MARKER: char = '\u{1}';
 /// `#[doc = "..."]` attributes for a top-level item, one per line (so they print as
 /// `///` lines), wrapped at [`DOC_WIDTH`].
 pub fn doc_attrs(docs: &str, scope: &mut Scope) -> TokenStream {
-    if !scope.is_settled() {
-        return TokenStream::new();
-    }
     scope.docs().placeholder(wrap(docs, DOC_WIDTH - "/// ".len()), false)
 }
 
 /// `#[doc = "..."]` attributes for a member of an item (a field, variant or
 /// method, indented once), wrapped at [`DOC_WIDTH`].
 pub fn member_doc_attrs(docs: &str, scope: &mut Scope) -> TokenStream {
-    if !scope.is_settled() {
-        return TokenStream::new();
-    }
     scope.docs().placeholder(wrap(docs, DOC_WIDTH - "    /// ".len()), false)
 }
 
 /// [`doc_attrs`] as text: the placeholder's `///` line for a top-level item.
 pub fn doc_lines(docs: &str, scope: &mut Scope) -> String {
-    if !scope.is_settled() {
-        return String::new();
-    }
     scope.docs().placeholder_line(wrap(docs, DOC_WIDTH - "/// ".len()), "")
 }
 
 /// [`member_doc_attrs`] as text: the placeholder's `///` line, indented once.
 pub fn member_doc_lines(docs: &str, scope: &mut Scope) -> String {
-    if !scope.is_settled() {
-        return String::new();
-    }
     scope.docs().placeholder_line(wrap(docs, DOC_WIDTH - "    /// ".len()), "    ")
 }
 

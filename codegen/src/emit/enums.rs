@@ -19,13 +19,9 @@ pub fn emit_enum(def: &TypeDef, e: &Enum, scope: &mut Scope) -> Result<TypeItems
     let mut variants = String::new();
     let mut to_wire = String::new();
     let mut from_wire = String::new();
-    let lines = Lines::new(scope, &def.source);
+    let lines = Lines::new(&def.source);
     for variant in &e.variants {
         let v = checked(&variant.rust_name)?;
-        if !scope.is_settled() {
-            // Nothing of the first pass is printed (see `emit_module`), and variants name nothing.
-            continue;
-        }
         let wire = string_literal(&variant.wire);
         variants.push_str(&member_doc_lines(&format!("`{}`", variant.wire.replace('`', "'")), scope));
         variants.push_str(&format!("    {v},\n"));

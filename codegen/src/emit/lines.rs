@@ -10,15 +10,10 @@
 //! by prettyplease, in a construct of the same kind nested to the same depth: its
 //! layout depends on nothing else. The widths were measured against prettyplease;
 //! the tests below cross each of them.
-//!
-//! Items are emitted twice, the first time only to learn the names they use (see
-//! `emit_module`); until the scope is settled the helpers write nothing, as
-//! nothing of that pass is printed.
 
 use std::borrow::Cow;
 
 use super::code::TRUSTED_WIDTH;
-use super::scope::Scope;
 use crate::error::{Error, Result};
 
 /// The widest function signature or call statement written on one line:
@@ -72,25 +67,20 @@ impl Context {
     }
 }
 
-/// The layout helpers of one type's items: whether the scope is settled (else
-/// they write nothing) and the type's JSON pointer, for errors.
+/// The layout helpers of one type's items, with the type's JSON pointer, for errors.
 pub struct Lines<'a> {
-    settled: bool,
     source: &'a str,
 }
 
 impl<'a> Lines<'a> {
-    /// Helpers for the items of the type at `source`, in the file of `scope`.
-    pub fn new(scope: &Scope, source: &'a str) -> Self {
-        Lines { settled: scope.is_settled(), source }
+    /// Helpers for the items of the type at `source`.
+    pub fn new(source: &'a str) -> Self {
+        Lines { source }
     }
 
     /// `line` at `depth` (a multiple of four, at least four) in `context`: as
     /// written if it fits [`TRUSTED_WIDTH`], else as prettyplease prints it.
     pub fn line(&self, depth: usize, context: Context, line: &str) -> Result<String> {
-        if !self.settled {
-            return Ok(String::new());
-        }
         let indent = indent(depth);
         if indent.len() + line.len() <= TRUSTED_WIDTH {
             return Ok(format!("{indent}{line}\n"));
@@ -114,9 +104,6 @@ impl<'a> Lines<'a> {
     /// (a multiple of four), and the brace: as written if it fits
     /// [`TRUSTED_WIDTH`], else as prettyplease prints it.
     pub fn head(&self, depth: usize, head: &str) -> Result<String> {
-        if !self.settled {
-            return Ok(String::new());
-        }
         let indent = indent(depth);
         if indent.len() + head.len() + " {".len() <= TRUSTED_WIDTH {
             return Ok(format!("{indent}{head} {{\n"));
@@ -133,9 +120,6 @@ impl<'a> Lines<'a> {
     /// `head` (`pub fn name`), the `params` and the `tail` (` -> Self`), on one
     /// line, or a param per line, as prettyplease writes them.
     pub fn signature(&self, depth: usize, head: &str, params: &[String], tail: &str) -> Result<String> {
-        if !self.settled {
-            return Ok(String::new());
-        }
         let text = delimited(depth, head, params, &format!("{tail} {{"), ONE_LINE_WIDTH);
         if fits(&text) {
             return Ok(text);
@@ -146,9 +130,6 @@ impl<'a> Lines<'a> {
     /// A call statement or macro item `{head}(args){tail}` (`tail` is `;`) at
     /// `depth`: on one line, or an argument per line, as prettyplease writes them.
     pub fn call(&self, depth: usize, head: &str, args: &[String], tail: &str) -> Result<String> {
-        if !self.settled {
-            return Ok(String::new());
-        }
         let text = delimited(depth, head, args, tail, ONE_LINE_WIDTH);
         if fits(&text) {
             return Ok(text);
@@ -164,9 +145,6 @@ impl<'a> Lines<'a> {
     /// line if the expression is at most [`STRUCT_EXPR_WIDTH`] wide, else a field
     /// per line (or its braces on two lines), as prettyplease writes them.
     pub fn struct_expr(&self, depth: usize, head: &str, path: &str, fields: &[String], tail: &str) -> Result<String> {
-        if !self.settled {
-            return Ok(String::new());
-        }
         let indent = indent(depth);
         let (expr, width) = if fields.is_empty() {
             (format!("{path} {{}}"), path.len() + " {".len())
@@ -221,9 +199,6 @@ impl<'a> Lines<'a> {
     /// call broken with its argument on a line of its own (while that does not
     /// fit), as prettyplease writes them; anything else by prettyplease.
     pub fn nested_call(&self, depth: usize, prefix: &str, calls: &[&str], value: &str, suffix: &str) -> Result<String> {
-        if !self.settled {
-            return Ok(String::new());
-        }
         let one_line = format!("{prefix}{}{suffix}", nest(calls, value));
         if depth + one_line.len() <= TRUSTED_WIDTH {
             return Ok(format!("{}{one_line}\n", indent(depth)));
@@ -238,9 +213,6 @@ impl<'a> Lines<'a> {
     /// at `depth`: on one line, or its single-argument generic types broken one
     /// by one, as prettyplease writes them; anything else by prettyplease.
     pub fn field(&self, depth: usize, prefix: &str, ty: &str) -> Result<String> {
-        if !self.settled {
-            return Ok(String::new());
-        }
         let line = format!("{prefix}{ty},");
         if depth + line.len() <= TRUSTED_WIDTH {
             return Ok(format!("{}{line}\n", indent(depth)));
@@ -256,9 +228,6 @@ impl<'a> Lines<'a> {
     /// [`ARM_WIDTH`] wide, else with its body in a block, as prettyplease writes
     /// them.
     pub fn arm(&self, depth: usize, pattern: &str, body: &str) -> Result<String> {
-        if !self.settled {
-            return Ok(String::new());
-        }
         let indent = indent(depth);
         let one_line = format!("{pattern} => {body},");
         let width = indent.len() + one_line.len();
@@ -411,7 +380,7 @@ mod tests {
 
     /// Helpers for a settled scope.
     fn lines() -> Lines<'static> {
-        Lines { settled: true, source: "#/components/schemas/test" }
+        Lines { source: "#/components/schemas/test" }
     }
 
     /// prettyplease's text of `code`, a file.

@@ -56,7 +56,7 @@ pub fn emit_method(ir: &Ir, op: &Operation, scope: &mut Scope) -> Result<Code> {
     let http_method = scope.name_text("stripe_runtime::Method");
     let where_params = scope.name_text("stripe_runtime::ParamsIn");
     args.push(format!("params: &{params}"));
-    let lines = Lines::new(scope, &op.source);
+    let lines = Lines::new(&op.source);
     let sig = lines.signature(4, &format!("pub fn {name}"), &args, &format!(" -> {request}<{response}>"))?;
     // The operation's own server (uploads go to `https://files.stripe.com/`).
     let server = op.server.as_ref().map(|url| format!(".server({})", string_literal(url)));

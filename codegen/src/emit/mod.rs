@@ -333,13 +333,16 @@ fn emit_module(index: &Index<'_>, tree: &ModuleTree, path: &[String], module: &M
     }
     taken.extend(module.children.iter().cloned());
     let mut scope = Scope::new(path, taken);
-    // The items are emitted twice: first to learn what they name, which settles the
-    // imports, then with every name written as settled, so that the emitters that
-    // write text know how wide each line is.
-    emit_types(index, module, &mut scope)?;
+    // The items are emitted presuming what the imports will be (see `Scope`), so
+    // that the emitters that write text know how wide each line is; in the rare
+    // file where the presumption fails, again with the imports settled.
+    let mut types = emit_types(index, module, &mut scope)?;
+    let presumed = scope.presumption_held();
     scope.settle();
-    *scope.docs() = DocTable::default();
-    let types = emit_types(index, module, &mut scope)?;
+    if !presumed {
+        *scope.docs() = DocTable::default();
+        types = emit_types(index, module, &mut scope)?;
+    }
     let docs = crate_files::module_doc(tree.resource_of(ir, path), path.last().map_or("", |s| s));
     let mut head = inner_doc_attrs(&docs, &mut scope);
     let children: Vec<TokenStream> = children

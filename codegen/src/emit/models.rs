@@ -32,12 +32,12 @@ pub fn emit_struct(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -> Res
         let doc = member_doc_lines(&format!("The value of `object` in every `{}` sent by the API.", def.name), scope);
         items.inherent.push(Code::Text(format!("{doc}    pub const OBJECT_NAME: &'static str = {object};\n")));
         let object_name = scope.name_text("stripe_runtime::ObjectName");
-        let head = Lines::new(scope, &def.source).head(0, &format!("impl {object_name} for {name}"))?;
+        let head = Lines::new(&def.source).head(0, &format!("impl {object_name} for {name}"))?;
         items.after.push(Code::Laid(format!("{head}    const OBJECT_NAME: &'static str = {object};\n}}\n")));
     }
     if s.has_id() {
         let object = scope.name_text("stripe_runtime::Object");
-        let head = Lines::new(scope, &def.source).head(0, &format!("impl {object} for {name}"))?;
+        let head = Lines::new(&def.source).head(0, &format!("impl {object} for {name}"))?;
         items.after.push(Code::Laid(format!("{head}    fn id(&self) -> &str {{\n        &self.id\n    }}\n}}\n")));
     }
     Ok(items)
@@ -57,7 +57,7 @@ fn object_field(def: &TypeDef, object: &str, scope: &mut Scope) -> Result<String
         ),
         scope,
     );
-    let line = Lines::new(scope, &def.source).field(4, &format!("pub {field}: "), &format!("{tag}<{name}>"))?;
+    let line = Lines::new(&def.source).field(4, &format!("pub {field}: "), &format!("{tag}<{name}>"))?;
     Ok(docs + &line)
 }
 

@@ -32,7 +32,7 @@ pub fn emit_params(
     let mut new_args = Vec::new();
     let mut new_inits = Vec::new();
     let mut setters = Vec::new();
-    let lines = Lines::new(scope, &def.source);
+    let lines = Lines::new(&def.source);
     for field in &s.fields {
         let field_name = checked(&field.rust_name)?;
         let docs = field_docs(field, site);
@@ -99,7 +99,7 @@ fn constructor(
     let required: Vec<String> = s.fields.iter().filter(|f| f.required).map(|f| format!("`{}`", f.wire_name)).collect();
     let doc =
         member_doc_lines(&format!("Params with the required {} set and nothing else.", required.join(", ")), scope);
-    let lines = Lines::new(scope, &def.source);
+    let lines = Lines::new(&def.source);
     let sig = lines.signature(4, "pub fn new", new_args, " -> Self")?;
     let body = lines.struct_expr(8, "", "Self", new_inits, "")?;
     Ok(Code::Laid(format!("{doc}{allow}    #[inline]\n{sig}{body}    }}\n")))

@@ -1,16 +1,19 @@
 //! The names of one file: which items from elsewhere (other modules of the crate,
 //! the runtime, serde, std) it imports with `use`, and how its code names them.
 //!
-//! A file's items are emitted twice (see `emit_module`). In the first pass every
-//! item from elsewhere is asked for by its full path (`stripe_runtime::Request`,
-//! `crate::shared::Address`), and nothing of that pass is printed. Then
-//! [`Scope::settle`] decides the imports: an item is imported and named by its last
-//! segment unless that name is also a type of the module, or the last segment of
-//! another item asked for. Such items keep their full path wherever they are used,
-//! so the outcome depends only on the set of items asked for: the runtime's
-//! `Request` is `stripe_runtime::Request` in the module of `Event`, which has a
-//! `Request` of its own, and `Request` everywhere else. In the second pass each
-//! item is written as settled, and [`Scope::use_items`] lists the imports.
+//! An item is imported and named by its last segment unless that name is also a
+//! type of the module, or the last segment of another item the file asks for.
+//! Such items keep their full path wherever they are used, so the outcome depends
+//! only on the set of items asked for: the runtime's `Request` is
+//! `stripe_runtime::Request` in the module of `Event`, which has a `Request` of
+//! its own, and `Request` everywhere else.
+//!
+//! A file's items are emitted before that set is known, presuming that every item
+//! asked for is imported unless the module defines its name; [`Scope::settle`]
+//! then decides the imports from the set. The presumption holds unless two items
+//! asked for share a name ([`Scope::presumption_held`]); if it did not, the items
+//! are emitted again with the imports settled (see `emit_module`), and ask for the
+//! same items. [`Scope::use_items`] lists the imports.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,6 +31,10 @@ pub struct Scope {
     local: BTreeSet<String>,
     /// Full paths asked for before the scope was settled, `::`-separated.
     asked: BTreeSet<String>,
+    /// The names the paths asked for end in.
+    asked_names: BTreeSet<String>,
+    /// Whether two of the paths asked for end in the same name.
+    shared_name: bool,
     /// The full paths imported, once settled.
     imported: Option<BTreeSet<String>>,
     /// The file's documentation.
@@ -37,7 +44,15 @@ pub struct Scope {
 impl Scope {
     /// The scope of `module`, which defines the names `local`.
     pub fn new(module: &[String], local: BTreeSet<String>) -> Self {
-        Scope { module: module.to_vec(), local, asked: BTreeSet::new(), imported: None, docs: DocTable::default() }
+        Scope {
+            module: module.to_vec(),
+            local,
+            asked: BTreeSet::new(),
+            asked_names: BTreeSet::new(),
+            shared_name: false,
+            imported: None,
+            docs: DocTable::default(),
+        }
     }
 
     /// The module's path from the crate root.
@@ -57,7 +72,7 @@ impl Scope {
 
     /// How the file names the item at `path` (`stripe_runtime::Request`): its last
     /// segment if it is imported, else its full path. Until the scope is settled,
-    /// the path is recorded and written in full.
+    /// the path is recorded, and presumed imported unless the module defines its name.
     pub fn name(&mut self, path: &str) -> TokenStream {
         spelling(path, self.imports(path))
     }
@@ -65,36 +80,39 @@ impl Scope {
     /// [`Scope::name`] as text, for spelling types.
     pub fn name_text(&mut self, path: &str) -> String {
         if self.imports(path) {
-            path.rsplit("::").next().unwrap_or(path).to_string()
+            last_segment(path).to_string()
         } else {
             path.to_string()
         }
     }
 
-    /// Whether `path` is imported, once settled; before, records it as asked for.
+    /// Whether `path` is imported, once settled; before, records it as asked for
+    /// and says whether it is presumed imported.
     fn imports(&mut self, path: &str) -> bool {
         match &self.imported {
             Some(imported) => imported.contains(path),
             None => {
+                let name = last_segment(path);
                 if !self.asked.contains(path) {
+                    self.shared_name |= !self.asked_names.insert(name.to_string());
                     self.asked.insert(path.to_string());
                 }
-                false
+                !self.local.contains(name)
             }
         }
     }
 
-    /// Whether the imports are settled: names are then written as they will be
-    /// printed (see `emit_module`, which emits a file's items twice).
-    pub fn is_settled(&self) -> bool {
-        self.imported.is_some()
+    /// Whether every name written before the scope was settled is written as
+    /// settling decides: no two paths asked for end in the same name.
+    pub fn presumption_held(&self) -> bool {
+        !self.shared_name
     }
 
     /// Decides the imports from what the emission asked for.
     pub fn settle(&mut self) {
         let mut by_name: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
         for path in &self.asked {
-            by_name.entry(path.rsplit("::").next().unwrap_or(path)).or_default().push(path);
+            by_name.entry(last_segment(path)).or_default().push(path);
         }
         let imported = by_name
             .into_iter()
@@ -128,11 +146,16 @@ impl Scope {
     }
 }
 
+/// The name of the item at `path`: its last segment.
+fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
 /// How a file writes the item at `path`: by its last segment if it is imported,
 /// else by its full path.
 fn spelling(path: &str, imported: bool) -> TokenStream {
     if imported {
-        let last = path.rsplit("::").next().unwrap_or(path);
+        let last = last_segment(path);
         return TokenStream::from(TokenTree::Ident(Ident::new(last, Span::call_site())));
     }
     let mut tokens = Vec::new();
@@ -188,6 +211,22 @@ mod tests {
         assert_eq!(scope.name("crate::a::Thing").to_string(), "crate :: a :: Thing");
         assert_eq!(scope.name("crate::b::Thing").to_string(), "crate :: b :: Thing");
         assert_eq!(scope.use_items().to_string(), "use stripe_runtime :: List ; use crate :: c :: Other ;",);
+    }
+
+    #[test]
+    fn names_are_presumed_imported_until_two_items_share_one() {
+        let mut scope = Scope::new(&[], ["Request".to_string()].into());
+        assert_eq!(scope.name("stripe_runtime::List").to_string(), "List");
+        // The module's own `Request` keeps the runtime's at its full path.
+        assert_eq!(scope.name("stripe_runtime::Request").to_string(), "stripe_runtime :: Request");
+        scope.name("stripe_runtime::List");
+        assert!(scope.presumption_held());
+        // Another `List`: neither is imported, so `List` was presumed wrongly.
+        assert_eq!(scope.name("crate::a::List").to_string(), "List");
+        assert!(!scope.presumption_held());
+        scope.settle();
+        assert_eq!(scope.name("stripe_runtime::List").to_string(), "stripe_runtime :: List");
+        assert_eq!(scope.use_items().to_string(), "");
     }
 
     #[test]

@@ -21,10 +21,8 @@ struct Member<'a> {
 }
 
 /// The members of `s` in declaration order: the `object` tag first, if it has one.
-/// Their names on the wire are written only once the scope is `settled` (nothing
-/// of the first pass is printed, see `emit_module`).
-fn members(s: &Struct, settled: bool) -> Result<Vec<Member<'_>>> {
-    let wire = |name: &str| if settled { string_literal(name) } else { String::new() };
+fn members(s: &Struct) -> Result<Vec<Member<'_>>> {
+    let wire = string_literal;
     let tag = s
         .object_name
         .as_ref()
@@ -39,12 +37,12 @@ fn members(s: &Struct, settled: bool) -> Result<Vec<Member<'_>>> {
 /// such: the form encoder leaves it out, JSON has it as `null`.
 pub fn serialize_impl(def: &TypeDef, s: &Struct, scope: &mut Scope) -> Result<Code> {
     let name = checked(&def.name)?;
-    let members = members(s, scope.is_settled())?;
+    let members = members(s)?;
     let serialize = scope.name_text("serde::Serialize");
     let serializer = scope.name_text("serde::Serializer");
     let writer = scope.name_text("stripe_runtime::fields::FieldWriter");
     let type_name = string_literal(&def.name);
-    let lines = Lines::new(scope, &def.source);
+    let lines = Lines::new(&def.source);
     let mut out = lines.head(0, &format!("impl {serialize} for {name}"))?;
     out +=
         &lines.head(4, &format!("fn serialize<S: {serializer}>(&self, serializer: S) -> Result<S::Ok, S::Error>"))?;
@@ -68,14 +66,14 @@ pub fn serialize_impl(def: &TypeDef, s: &Struct, scope: &mut Scope) -> Result<Co
 pub fn deserialize_impl(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -> Result<Code> {
     let name = checked(&def.name)?;
     let slots = checked(SLOTS_STRUCT)?;
-    let members = members(s, scope.is_settled())?;
+    let members = members(s)?;
     // A struct without fields skips every key.
     let key = if members.is_empty() { "_" } else { "key" };
     let mut slot_decls = String::new();
     let mut arms = String::new();
     let mut values = Vec::with_capacity(members.len());
     let missing = scope.name_text("stripe_runtime::fields::MissingField");
-    let lines = Lines::new(scope, &def.source);
+    let lines = Lines::new(&def.source);
     for Member { rust, wire, field } in members {
         arms += &lines.arm(20, &wire, &format!("value.fill(&mut self.{rust})"))?;
         let Some(field) = field else {

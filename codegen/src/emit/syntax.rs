@@ -85,7 +85,7 @@ pub fn field_decl(ir: &Ir, def: &TypeDef, field: &Field, docs: &str, scope: &mut
     let name = checked(&field.rust_name)?;
     let ty = spelled_text(|name| rust_type::field_type(ir, field, def.usage, name), scope)?;
     let docs = member_doc_lines(docs, scope);
-    let lines = Lines::new(scope, &def.source);
+    let lines = Lines::new(&def.source);
     Ok(docs + &lines.field(4, &format!("pub {name}: "), &ty)?)
 }
 
