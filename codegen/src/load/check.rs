@@ -26,23 +26,31 @@ fn is_free_form(key: &str) -> bool {
 pub(super) fn check_schemas(tree: &Value, non_string_keys: &[String]) -> Result<()> {
     let schemas = find_schemas(tree);
     let checked = crate::threads::map(&schemas, |(path, schema)| check_schema(path, schema, non_string_keys));
+    // The helper threads are gone with their levels; this one's are let go too.
+    PASSED.with(|passed| std::mem::take(&mut *passed.borrow_mut()));
     checked.into_iter().collect()
 }
 
 /// A schema found in a document: where it is, as raw reference tokens, and what it is.
-pub(super) type Found<'v> = (Vec<String>, &'v Value);
+type Found<'v> = (Vec<String>, &'v Value);
 
 /// The schemas of `tree`, in document order: the values of `schema` keys and of
 /// `components/schemas`.
-pub(super) fn find_schemas(tree: &Value) -> Vec<Found<'_>> {
+fn find_schemas(tree: &Value) -> Vec<Found<'_>> {
     let mut schemas = Vec::new();
     Checker { path: Vec::new(), non_string_keys: &[] }.find_schemas(tree, &mut schemas);
     schemas
 }
 
 /// Checks the schema `value` found at `path` (see [`Checker::schema`]).
-pub(super) fn check_schema(path: &[String], value: &Value, non_string_keys: &[String]) -> Result<()> {
+fn check_schema(path: &[String], value: &Value, non_string_keys: &[String]) -> Result<()> {
     Checker { path: path.to_vec(), non_string_keys }.schema(value)
+}
+
+thread_local! {
+    /// The levels (as JSON text) that parsed, on this thread, during one
+    /// [`check_schemas`]: a level that parsed once parses again.
+    static PASSED: std::cell::RefCell<std::collections::HashSet<String>> = Default::default();
 }
 
 struct Checker<'k> {
@@ -152,8 +160,15 @@ impl Checker<'_> {
                 ));
             }
         }
+        // Most levels are like many others (a string of at most 5000 characters...):
+        // one that parsed before on this thread parses again.
+        let key = serde_json::to_string(level).unwrap_or_default();
+        if PASSED.with(|passed| passed.borrow().contains(&key)) {
+            return Ok(());
+        }
         // Untracked first; tracked again only for the pointer of an error.
         if <ReferenceOr<Schema> as serde::Deserialize>::deserialize(level).is_ok() {
+            PASSED.with(|passed| passed.borrow_mut().insert(key));
             return Ok(());
         }
         match serde_path_to_error::deserialize::<_, ReferenceOr<Schema>>(level) {
