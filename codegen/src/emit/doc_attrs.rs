@@ -9,6 +9,8 @@
 //! nothing else of the layout: the file reads as if every line had been an attribute,
 //! without tokenizing, parsing and printing them.
 
+use std::collections::HashMap;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -26,28 +28,28 @@ const MARKER: char = '\u{1}';
 /// `#[doc = "..."]` attributes for a top-level item, one per line (so they print as
 /// `///` lines), wrapped at [`DOC_WIDTH`].
 pub fn doc_attrs(docs: &str, scope: &mut Scope) -> TokenStream {
-    scope.docs().placeholder(wrap(docs, DOC_WIDTH - "/// ".len()), false)
+    scope.docs().placeholder(docs, DOC_WIDTH - "/// ".len(), false)
 }
 
 /// `#[doc = "..."]` attributes for a member of an item (a field, variant or
 /// method, indented once), wrapped at [`DOC_WIDTH`].
 pub fn member_doc_attrs(docs: &str, scope: &mut Scope) -> TokenStream {
-    scope.docs().placeholder(wrap(docs, DOC_WIDTH - "    /// ".len()), false)
+    scope.docs().placeholder(docs, DOC_WIDTH - "    /// ".len(), false)
 }
 
 /// [`doc_attrs`] as text: the placeholder's `///` line for a top-level item.
 pub fn doc_lines(docs: &str, scope: &mut Scope) -> String {
-    scope.docs().placeholder_line(wrap(docs, DOC_WIDTH - "/// ".len()), "")
+    scope.docs().placeholder_line(docs, DOC_WIDTH - "/// ".len(), "")
 }
 
 /// [`member_doc_attrs`] as text: the placeholder's `///` line, indented once.
 pub fn member_doc_lines(docs: &str, scope: &mut Scope) -> String {
-    scope.docs().placeholder_line(wrap(docs, DOC_WIDTH - "    /// ".len()), "    ")
+    scope.docs().placeholder_line(docs, DOC_WIDTH - "    /// ".len(), "    ")
 }
 
 /// `#![doc = "..."]` attributes, for a module's own documentation.
 pub fn inner_doc_attrs(docs: &str, scope: &mut Scope) -> TokenStream {
-    scope.docs().placeholder(wrap(docs, DOC_WIDTH - "//! ".len()), true)
+    scope.docs().placeholder(docs, DOC_WIDTH - "//! ".len(), true)
 }
 
 /// [`doc_attrs`] written out as attributes, for files without a [`DocTable`] (`lib.rs`).
@@ -73,20 +75,42 @@ fn line_attrs(docs: &str, inner: bool) -> TokenStream {
 }
 
 /// The documentation of one file: each block of lines a placeholder attribute
-/// stands for, by number.
+/// stands for, by number. A text documenting several items of the file (a param
+/// of many operations) is wrapped once, and its block shared.
 #[derive(Debug, Default)]
 pub struct DocTable {
     blocks: Vec<String>,
+    /// By width, the block each text was wrapped into (`None` if it has no lines).
+    made: Vec<(usize, HashMap<String, Option<usize>>)>,
 }
 
 impl DocTable {
-    /// One placeholder attribute for the lines of `wrapped` (nothing if it has none).
-    fn placeholder(&mut self, wrapped: String, inner: bool) -> TokenStream {
-        if wrapped.lines().next().is_none() {
-            return TokenStream::new();
+    /// The number of the block of `docs` wrapped at `width`; `None` if it has no lines.
+    fn block(&mut self, docs: &str, width: usize) -> Option<usize> {
+        let at = match self.made.iter().position(|(w, _)| *w == width) {
+            Some(at) => at,
+            None => {
+                self.made.push((width, HashMap::new()));
+                self.made.len() - 1
+            }
+        };
+        if let Some(&block) = self.made[at].1.get(docs) {
+            return block;
         }
-        let text = format!("{MARKER}{}", self.blocks.len());
-        self.blocks.push(wrapped);
+        let wrapped = wrap(docs, width);
+        let block = wrapped.lines().next().is_some().then_some(self.blocks.len());
+        if block.is_some() {
+            self.blocks.push(wrapped);
+        }
+        self.made[at].1.insert(docs.to_string(), block);
+        block
+    }
+
+    /// One placeholder attribute for the lines of `docs` wrapped at `width` (nothing
+    /// if it has none).
+    fn placeholder(&mut self, docs: &str, width: usize, inner: bool) -> TokenStream {
+        let Some(block) = self.block(docs, width) else { return TokenStream::new() };
+        let text = format!("{MARKER}{block}");
         if inner {
             quote!(#![doc = #text])
         } else {
@@ -95,14 +119,12 @@ impl DocTable {
     }
 
     /// [`DocTable::placeholder`] as prettyplease prints it: `indent`, `///` and the
-    /// placeholder's text, on a line of its own (nothing if `wrapped` has no lines).
-    fn placeholder_line(&mut self, wrapped: String, indent: &str) -> String {
-        if wrapped.lines().next().is_none() {
-            return String::new();
+    /// placeholder's text, on a line of its own (nothing if the text has no lines).
+    fn placeholder_line(&mut self, docs: &str, width: usize, indent: &str) -> String {
+        match self.block(docs, width) {
+            Some(block) => format!("{indent}///{MARKER}{block}\n"),
+            None => String::new(),
         }
-        let line = format!("{indent}///{MARKER}{}\n", self.blocks.len());
-        self.blocks.push(wrapped);
-        line
     }
 
     /// `printed` (prettyplease's text of the file) with each printed placeholder
