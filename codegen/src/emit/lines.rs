@@ -241,16 +241,35 @@ impl<'a> Lines<'a> {
         self.line(depth, Context::Arm, &one_line)
     }
 
-    /// prettyplease's text of `code`, a file.
+    /// prettyplease's text of `code`, a file (from [`PRINTED`] if it was printed
+    /// before on this thread).
     fn print(&self, code: &str) -> Result<String> {
+        if let Some(printed) = PRINTED.with(|printed| printed.borrow().get(code).cloned()) {
+            return Ok(printed);
+        }
         let file = syn::parse_str::<syn::File>(code)
             .map_err(|e| Error::at(self.source, format!("internal error: generated code does not parse: {e}")))?;
-        Ok(prettyplease::unparse(&file))
+        let printed = prettyplease::unparse(&file);
+        PRINTED.with(|cache| cache.borrow_mut().insert(code.to_string(), printed.clone()));
+        Ok(printed)
     }
 
     fn misplaced(&self, code: &str) -> Error {
         Error::at(self.source, format!("internal error: prettyplease does not print `{code}` in place"))
     }
+}
+
+thread_local! {
+    /// What prettyplease printed for the constructs the helpers could not lay out,
+    /// by their text, on this thread: the same setter of a param many operations
+    /// take is laid out once. Emptied when the crate's files are emitted
+    /// ([`forget_printed`]).
+    static PRINTED: std::cell::RefCell<std::collections::HashMap<String, String>> = Default::default();
+}
+
+/// Empties this thread's [`PRINTED`].
+pub fn forget_printed() {
+    PRINTED.with(|printed| std::mem::take(&mut *printed.borrow_mut()));
 }
 
 /// `depth` spaces.

@@ -103,6 +103,7 @@ fn emit_on(ir: &Ir, options: &CrateOptions, threads: usize, printer: Printer) ->
     let jobs = jobs(ir, &tree);
     let (outcomes, emit_busy, format_busy) =
         crate::threads::run(&jobs, threads, |job| file_outcome(&index, &tree, job, &ir.api_version, printer));
+    lines::forget_printed();
     // The error of the first file that fails, as if they were emitted in module
     // order, then formatted by file name.
     let mut first_error: Option<((u8, usize, &str), Error)> = None;
