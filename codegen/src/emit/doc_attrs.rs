@@ -80,6 +80,10 @@ fn line_attrs(docs: &str, inner: bool) -> TokenStream {
 #[derive(Debug, Default)]
 pub struct DocTable {
     blocks: Vec<String>,
+    /// How many lines each block has.
+    lines: Vec<usize>,
+    /// About how many bytes the placeholders made so far add when spliced.
+    spliced: usize,
     /// By width, the block each text was wrapped into (`None` if it has no lines).
     made: Vec<(usize, HashMap<String, Option<usize>>)>,
 }
@@ -94,15 +98,24 @@ impl DocTable {
                 self.made.len() - 1
             }
         };
-        if let Some(&block) = self.made[at].1.get(docs) {
-            return block;
+        let block = match self.made[at].1.get(docs) {
+            Some(&block) => block,
+            None => {
+                let wrapped = wrap(docs, width);
+                let lines = wrapped.lines().count();
+                let block = (lines > 0).then_some(self.blocks.len());
+                if block.is_some() {
+                    self.blocks.push(wrapped);
+                    self.lines.push(lines);
+                }
+                self.made[at].1.insert(docs.to_string(), block);
+                block
+            }
+        };
+        if let Some(b) = block {
+            // Each line: its indentation (a few levels at most), `/// ` and a newline.
+            self.spliced += self.blocks[b].len() + self.lines[b] * 20;
         }
-        let wrapped = wrap(docs, width);
-        let block = wrapped.lines().next().is_some().then_some(self.blocks.len());
-        if block.is_some() {
-            self.blocks.push(wrapped);
-        }
-        self.made[at].1.insert(docs.to_string(), block);
         block
     }
 
@@ -127,16 +140,12 @@ impl DocTable {
         }
     }
 
-    /// `printed` (prettyplease's text of the file) with each printed placeholder
-    /// (`    ///\u{1}7`) replaced by its lines, as prettyplease prints a line's
-    /// attribute: the same indentation, `///` (or `//!`) and ` ` and the line, trailing
-    /// spaces trimmed. `None` if a placeholder is not one of the table's.
-    pub fn splice(&self, printed: &str) -> Option<String> {
-        if self.blocks.is_empty() {
-            return Some(printed.to_owned());
-        }
-        let extra: usize = self.blocks.iter().map(String::len).sum();
-        let mut out = String::with_capacity(printed.len() + extra * 2);
+    /// Appends `printed` (prettyplease's text of whole lines of the file) to `out`
+    /// with each printed placeholder (`    ///\u{1}7`) replaced by its lines, as
+    /// prettyplease prints a line's attribute: the same indentation, `///` (or
+    /// `//!`) and ` ` and the line, trailing spaces trimmed. `None` if a
+    /// placeholder is not one of the table's.
+    pub fn splice_into(&self, out: &mut String, printed: &str) -> Option<()> {
         let mut rest = printed;
         while let Some(at) = rest.find(MARKER) {
             let line_start = rest[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -162,6 +171,12 @@ impl DocTable {
             rest = rest.get(line_end + 1..).unwrap_or_default();
         }
         out.push_str(rest);
-        Some(out)
+        Some(())
+    }
+
+    /// About how many bytes the placeholders made so far add when spliced (every
+    /// use of a block, indented), to size a file's buffer.
+    pub fn spliced_len(&self) -> usize {
+        self.spliced
     }
 }

@@ -415,28 +415,32 @@ fn format_file(api_version: &str, file: &str, emitted: Emitted, printer: Printer
     let Emitted { head, types, docs } = emitted;
     let head: syn::File = syn::parse2(head)
         .map_err(|e| Error::file(file, format!("internal error: generated code does not parse: {e}")))?;
-    let mut body = layout::print(head);
+    let mut texts = vec![layout::print(head)];
     for (name, TypeItems { def, inherent, after }) in types {
-        let mut items = vec![printer.item(file, def)?];
+        texts.push(printer.item(file, def)?);
         if !inherent.is_empty() {
-            items.push(printer.inherent_impl(file, &name, inherent)?);
+            texts.push(printer.inherent_impl(file, &name, inherent)?);
         }
         for code in after {
-            items.push(printer.item(file, code)?);
-        }
-        for item in items {
-            if !body.is_empty() {
-                body.push('\n');
-            }
-            body.push_str(&item);
+            texts.push(printer.item(file, code)?);
         }
     }
-    let body = docs
-        .splice(&body)
-        .ok_or_else(|| Error::file(file, "internal error: a doc comment placeholder that is not the file's"))?;
-    Ok(format!(
-        "// {GENERATED_MARKER} from the Stripe OpenAPI document (API version {api_version}).\n// Do not edit: edit the generator or `spec/` and run `{COMMAND}`.\n\n{body}"
-    ))
+    let header = format!(
+        "// {GENERATED_MARKER} from the Stripe OpenAPI document (API version {api_version}).\n// Do not edit: edit the generator or `spec/` and run `{COMMAND}`.\n\n"
+    );
+    // One buffer, sized for the whole file: files run to megabytes, and growing one
+    // step by step copies it and touches fresh memory each time.
+    let size = header.len() + texts.iter().map(|text| text.len() + 1).sum::<usize>() + docs.spliced_len();
+    let mut out = String::with_capacity(size);
+    out.push_str(&header);
+    for (i, text) in texts.iter().enumerate() {
+        if i > 0 && out.len() > header.len() {
+            out.push('\n');
+        }
+        docs.splice_into(&mut out, text)
+            .ok_or_else(|| Error::file(file, "internal error: a doc comment placeholder that is not the file's"))?;
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
