@@ -2,8 +2,6 @@
 //! start with a digit or be empty, names the generated code itself uses, and
 //! collisions.
 
-use std::collections::HashSet;
-
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::ir::{HttpMethod, TypeId, TypeRef};
@@ -381,7 +379,7 @@ pub fn setter_names(fields: &[SetterField<'_>]) -> Vec<(Option<String>, Option<S
 /// suffix, so collisions resolve deterministically in claim order.
 #[derive(Clone, Debug, Default)]
 pub struct Namespace {
-    taken: HashSet<String>,
+    taken: rustc_hash::FxHashSet<String>,
 }
 
 impl Namespace {

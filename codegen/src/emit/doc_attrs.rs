@@ -9,10 +9,9 @@
 //! nothing else of the layout: the file reads as if every line had been an attribute,
 //! without tokenizing, parsing and printing them.
 
-use std::collections::HashMap;
-
 use proc_macro2::TokenStream;
 use quote::quote;
+use rustc_hash::FxHashMap;
 
 use super::scope::Scope;
 use super::wrap::wrap;
@@ -85,7 +84,7 @@ pub struct DocTable {
     /// About how many bytes the placeholders made so far add when spliced.
     spliced: usize,
     /// By width, the block each text was wrapped into (`None` if it has no lines).
-    made: Vec<(usize, HashMap<String, Option<usize>>)>,
+    made: Vec<(usize, FxHashMap<String, Option<usize>>)>,
 }
 
 impl DocTable {
@@ -94,7 +93,7 @@ impl DocTable {
         let at = match self.made.iter().position(|(w, _)| *w == width) {
             Some(at) => at,
             None => {
-                self.made.push((width, HashMap::new()));
+                self.made.push((width, FxHashMap::default()));
                 self.made.len() - 1
             }
         };

@@ -264,7 +264,7 @@ thread_local! {
     /// by their text, on this thread: the same setter of a param many operations
     /// take is laid out once. Emptied when the crate's files are emitted
     /// ([`forget_printed`]).
-    static PRINTED: std::cell::RefCell<std::collections::HashMap<String, String>> = Default::default();
+    static PRINTED: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = Default::default();
 }
 
 /// Empties this thread's [`PRINTED`].

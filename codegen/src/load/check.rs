@@ -50,7 +50,7 @@ fn check_schema(path: &[String], value: &Value, non_string_keys: &[String]) -> R
 thread_local! {
     /// The levels (as JSON text) that parsed, on this thread, during one
     /// [`check_schemas`]: a level that parsed once parses again.
-    static PASSED: std::cell::RefCell<std::collections::HashSet<String>> = Default::default();
+    static PASSED: std::cell::RefCell<rustc_hash::FxHashSet<String>> = Default::default();
 }
 
 struct Checker<'k> {

@@ -34,7 +34,9 @@ mod refine;
 mod schema;
 mod sites;
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashSet, VecDeque};
+
+use rustc_hash::FxHashMap;
 
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
@@ -115,10 +117,10 @@ pub fn lower_with(doc: &OpenAPI, policy: &Policy, whole: &Whole) -> Result<Ir> {
         refine: &policy.refine,
         resource_unions: Vec::new(),
         ir: Ir { api_version: doc.info.version.clone(), types: Vec::new(), operations: Vec::new() },
-        components: HashMap::new(),
+        components: FxHashMap::default(),
         in_progress: Vec::new(),
         depth: 0,
-        modules: HashMap::new(),
+        modules: FxHashMap::default(),
         queue: VecDeque::new(),
         names: NameCache::default(),
     };
@@ -245,13 +247,13 @@ struct Lowerer<'a> {
     resource_unions: Vec<(TypeId, Vec<String>)>,
     ir: Ir,
     /// Named types created for component schemas, by schema name.
-    components: HashMap<&'a str, TypeId>,
+    components: FxHashMap<&'a str, TypeId>,
     /// Component schemas being lowered inline (aliases), to catch `$ref` cycles.
     in_progress: Vec<&'a str>,
     /// How many `type_ref` calls are active (see [`MAX_SCHEMA_DEPTH`]).
     depth: usize,
     /// Type names taken in each module.
-    modules: HashMap<Vec<String>, Namespace>,
+    modules: FxHashMap<Vec<String>, Namespace>,
     queue: VecDeque<PendingStruct<'a>>,
     /// Field and variant names already made.
     names: NameCache,
@@ -263,8 +265,8 @@ struct Lowerer<'a> {
 /// same name from the same raw name every time.
 #[derive(Default)]
 struct NameCache {
-    fields: HashMap<String, String>,
-    variants: HashMap<String, String>,
+    fields: FxHashMap<String, String>,
+    variants: FxHashMap<String, String>,
 }
 
 impl NameCache {
@@ -280,7 +282,7 @@ impl NameCache {
 }
 
 /// `make(raw)`, from `cache` if it was made before.
-fn cached(cache: &mut HashMap<String, String>, raw: &str, make: fn(&str) -> String) -> String {
+fn cached(cache: &mut FxHashMap<String, String>, raw: &str, make: fn(&str) -> String) -> String {
     if let Some(name) = cache.get(raw) {
         return name.clone();
     }
