@@ -19,7 +19,7 @@
 //!
 //! So the document is read twice: once as a plain tree, for all of the above, and
 //! once by `openapiv3`: from the tree, or for a whole JSON document, from its text
-//! in parts (see [`parts`]).
+//! in parts (see the `parts` module).
 
 use std::io::Read;
 use std::path::Path;
@@ -116,7 +116,7 @@ pub fn parse(bytes: &[u8]) -> Result<OpenAPI> {
 /// the cost of a large document.
 ///
 /// A JSON document that nothing was removed from is parsed in parts, on every
-/// thread (see [`parts`]): that is faster than one parse of its text or of its
+/// thread (see the `parts` module): that is faster than one parse of its text or of its
 /// tree. Should a part fail, the document is checked and parsed in one piece, for
 /// the same error as any other document's.
 pub fn parse_pruned(bytes: &[u8], prune: &dyn Fn(&mut Value) -> bool) -> Result<OpenAPI> {
