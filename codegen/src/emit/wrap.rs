@@ -241,9 +241,16 @@ fn starts_other_block(line: &str) -> bool {
 
 /// A thematic break or setext underline: one of `-`, `*`, `_`, `=` repeated (with spaces).
 fn is_rule(line: &str) -> bool {
-    let chars: Vec<char> = line.chars().filter(|c| *c != ' ').collect();
-    chars.first().is_some_and(|&c| matches!(c, '-' | '*' | '_' | '=') && chars.iter().all(|&d| d == c))
-        && (chars.len() >= 3 || chars[0] == '=' || (chars[0] == '-' && !line.contains(' ')))
+    let mut chars = line.chars().filter(|c| *c != ' ');
+    let Some(first) = chars.next().filter(|c| matches!(c, '-' | '*' | '_' | '=')) else { return false };
+    let mut count = 1;
+    for c in chars {
+        if c != first {
+            return false;
+        }
+        count += 1;
+    }
+    count >= 3 || first == '=' || (first == '-' && !line.contains(' '))
 }
 
 /// `<tag`, `</tag`, `<!` or `<?`, but not an autolink (`<https://...>`).
