@@ -23,10 +23,13 @@ pub fn emit_enum(def: &TypeDef, e: &Enum, scope: &mut Scope) -> Result<TypeItems
     for variant in &e.variants {
         let v = checked(&variant.rust_name)?;
         let wire = string_literal(&variant.wire);
-        variants.push_str(&member_doc_lines(&format!("`{}`", variant.wire.replace('`', "'")), scope));
-        variants.push_str(&format!("    {v},\n"));
-        to_wire += &lines.arm(12, &format!("Self::{v}"), &wire)?;
-        from_wire += &lines.arm(12, &wire, &format!("Self::{v}"))?;
+        let path = ["Self::", v].concat();
+        variants.push_str(&member_doc_lines(&["`", &variant.wire.replace('`', "'"), "`"].concat(), scope));
+        variants.push_str("    ");
+        variants.push_str(v);
+        variants.push_str(",\n");
+        to_wire += &lines.arm(12, &path, &wire)?;
+        from_wire += &lines.arm(12, &wire, &path)?;
     }
     let from_doc = member_doc_lines(
         &format!(

@@ -83,7 +83,7 @@ impl<'a> Lines<'a> {
     pub fn line(&self, depth: usize, context: Context, line: &str) -> Result<String> {
         let indent = indent(depth);
         if indent.len() + line.len() <= TRUSTED_WIDTH {
-            return Ok(format!("{indent}{line}\n"));
+            return Ok([&indent, line, "\n"].concat());
         }
         let (open, follow, close) = context.open_close();
         let outer = &indent[4..];
@@ -213,10 +213,10 @@ impl<'a> Lines<'a> {
     /// at `depth`: on one line, or its single-argument generic types broken one
     /// by one, as prettyplease writes them; anything else by prettyplease.
     pub fn field(&self, depth: usize, prefix: &str, ty: &str) -> Result<String> {
-        let line = format!("{prefix}{ty},");
-        if depth + line.len() <= TRUSTED_WIDTH {
-            return Ok(format!("{}{line}\n", indent(depth)));
+        if depth + prefix.len() + ty.len() + ",".len() <= TRUSTED_WIDTH {
+            return Ok([&indent(depth), prefix, ty, ",\n"].concat());
         }
+        let line = format!("{prefix}{ty},");
         let (outer, inner) = generic_chain(ty);
         match broken(depth, prefix, &outer, inner, ",", GENERICS) {
             Some(text) if fits(&text) => Ok(text),
@@ -229,11 +229,11 @@ impl<'a> Lines<'a> {
     /// them.
     pub fn arm(&self, depth: usize, pattern: &str, body: &str) -> Result<String> {
         let indent = indent(depth);
-        let one_line = format!("{pattern} => {body},");
-        let width = indent.len() + one_line.len();
+        let width = indent.len() + pattern.len() + " => ".len() + body.len() + ",".len();
         if width <= TRUSTED_WIDTH {
-            return Ok(format!("{indent}{one_line}\n"));
+            return Ok([&indent, pattern, " => ", body, ",\n"].concat());
         }
+        let one_line = format!("{pattern} => {body},");
         let block = format!("{indent}{pattern} => {{\n{indent}    {body}\n{indent}}}\n");
         if width > ARM_WIDTH && fits(&block) {
             return Ok(block);
