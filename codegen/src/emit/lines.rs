@@ -397,7 +397,7 @@ fn delimited(depth: usize, head: &str, items: &[String], tail: &str, width: usiz
 mod tests {
     use super::{Context, Lines};
 
-    /// Helpers for a settled scope.
+    /// Helpers for a test type.
     fn lines() -> Lines<'static> {
         Lines { source: "#/components/schemas/test" }
     }

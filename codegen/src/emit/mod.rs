@@ -13,8 +13,8 @@
 //! methods) are written as text already laid out as prettyplease lays them out
 //! (`code`, `lines`), not as tokens to parse and print; only the rest (unions, a
 //! line whose breaking is not known) goes through prettyplease. For the widths to
-//! be known, a file's items are emitted twice: once to learn which names they use,
-//! which settles the file's imports, then with every name as it is written. A unit
+//! be known, a file's items are written with its imports presumed (see `scope`),
+//! and written again only in a file where the presumption fails. A unit
 //! test and `cargo xtask codegen --verify-layout` print everything with prettyplease
 //! alone and require the same bytes. Files are emitted on as many threads as the
 //! machine runs.

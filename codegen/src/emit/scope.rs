@@ -31,10 +31,8 @@ pub struct Scope {
     local: BTreeSet<String>,
     /// Full paths asked for before the scope was settled, `::`-separated.
     asked: BTreeSet<String>,
-    /// The names the paths asked for end in.
+    /// The names the paths asked for end in (fewer than the paths if two share one).
     asked_names: BTreeSet<String>,
-    /// Whether two of the paths asked for end in the same name.
-    shared_name: bool,
     /// The full paths imported, once settled.
     imported: Option<BTreeSet<String>>,
     /// The file's documentation.
@@ -49,7 +47,6 @@ impl Scope {
             local,
             asked: BTreeSet::new(),
             asked_names: BTreeSet::new(),
-            shared_name: false,
             imported: None,
             docs: DocTable::default(),
         }
@@ -94,7 +91,7 @@ impl Scope {
             None => {
                 let name = last_segment(path);
                 if !self.asked.contains(path) {
-                    self.shared_name |= !self.asked_names.insert(name.to_string());
+                    self.asked_names.insert(name.to_string());
                     self.asked.insert(path.to_string());
                 }
                 !self.local.contains(name)
@@ -105,7 +102,7 @@ impl Scope {
     /// Whether every name written before the scope was settled is written as
     /// settling decides: no two paths asked for end in the same name.
     pub fn presumption_held(&self) -> bool {
-        !self.shared_name
+        self.asked_names.len() == self.asked.len()
     }
 
     /// Decides the imports from what the emission asked for.

@@ -22,13 +22,14 @@ struct Member<'a> {
 
 /// The members of `s` in declaration order: the `object` tag first, if it has one.
 fn members(s: &Struct) -> Result<Vec<Member<'_>>> {
-    let wire = string_literal;
     let tag = s
         .object_name
         .as_ref()
-        .map(|_| Ok(Member { rust: checked(OBJECT_FIELD)?, wire: wire(OBJECT_FIELD), field: None }));
-    let fields =
-        s.fields.iter().map(|f| Ok(Member { rust: checked(&f.rust_name)?, wire: wire(&f.wire_name), field: Some(f) }));
+        .map(|_| Ok(Member { rust: checked(OBJECT_FIELD)?, wire: string_literal(OBJECT_FIELD), field: None }));
+    let fields = s
+        .fields
+        .iter()
+        .map(|f| Ok(Member { rust: checked(&f.rust_name)?, wire: string_literal(&f.wire_name), field: Some(f) }));
     tag.into_iter().chain(fields).collect()
 }
 

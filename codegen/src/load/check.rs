@@ -13,7 +13,7 @@ fn is_free_form(key: &str) -> bool {
 }
 
 /// Checks every schema of the document, one level at a time and deepest first
-/// (see [`check_schema`]), so that the real parse never fails inside a schema.
+/// (see [`Checker::schema`]), so that the real parse never fails inside a schema.
 ///
 /// Why: `openapiv3` parses a schema by trying its shapes in turn (a reference, a
 /// typed schema, an untyped one...), each of which parses the nested schemas
@@ -24,8 +24,10 @@ fn is_free_form(key: &str) -> bool {
 /// runs; the error reported is the first in document order, as if they had been
 /// checked one after the other.
 pub(super) fn check_schemas(tree: &Value, non_string_keys: &[String]) -> Result<()> {
-    let schemas = find_schemas(tree);
-    let checked = crate::threads::map(&schemas, |(path, schema)| check_schema(path, schema, non_string_keys));
+    let mut schemas = Vec::new();
+    Checker { path: Vec::new(), non_string_keys }.find_schemas(tree, &mut schemas);
+    let checked =
+        crate::threads::map(&schemas, |(path, schema)| Checker { path: path.clone(), non_string_keys }.schema(schema));
     // The helper threads are gone with their levels; this one's are let go too.
     PASSED.with(|passed| std::mem::take(&mut *passed.borrow_mut()));
     checked.into_iter().collect()
@@ -33,19 +35,6 @@ pub(super) fn check_schemas(tree: &Value, non_string_keys: &[String]) -> Result<
 
 /// A schema found in a document: where it is, as raw reference tokens, and what it is.
 type Found<'v> = (Vec<String>, &'v Value);
-
-/// The schemas of `tree`, in document order: the values of `schema` keys and of
-/// `components/schemas`.
-fn find_schemas(tree: &Value) -> Vec<Found<'_>> {
-    let mut schemas = Vec::new();
-    Checker { path: Vec::new(), non_string_keys: &[] }.find_schemas(tree, &mut schemas);
-    schemas
-}
-
-/// Checks the schema `value` found at `path` (see [`Checker::schema`]).
-fn check_schema(path: &[String], value: &Value, non_string_keys: &[String]) -> Result<()> {
-    Checker { path: path.to_vec(), non_string_keys }.schema(value)
-}
 
 thread_local! {
     /// The levels (as JSON text) that parsed, on this thread, during one
@@ -67,7 +56,8 @@ impl Checker<'_> {
         pointer
     }
 
-    /// Finds the schemas inside `value`, in document order (see [`find_schemas`]).
+    /// Finds the schemas, in document order, with their paths: the values of
+    /// `schema` keys and of `components/schemas`.
     fn find_schemas<'v>(&mut self, value: &'v Value, out: &mut Vec<Found<'v>>) {
         match value {
             Value::Object(map) => {
