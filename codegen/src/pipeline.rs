@@ -211,13 +211,7 @@ fn resolve(root: &Path, path: &str) -> PathBuf {
 /// The sha256 of `bytes` and [`parse_selected`] of them: the hash is computed on
 /// another thread while this one parses (here, first, if no thread can be started).
 fn hash_while_parsing(bytes: &[u8], policy: &lower::Policy) -> (String, Result<(openapiv3::OpenAPI, Whole)>) {
-    std::thread::scope(|scope| match std::thread::Builder::new().spawn_scoped(scope, || load::sha256_hex(bytes)) {
-        Ok(hashing) => {
-            let parsed = parse_selected(bytes, policy);
-            (hashing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), parsed)
-        }
-        Err(_) => (load::sha256_hex(bytes), parse_selected(bytes, policy)),
-    })
+    crate::threads::beside(|| load::sha256_hex(bytes), || parse_selected(bytes, policy))
 }
 
 /// Parses a document pruned to what lowering `policy`'s selection reads (see

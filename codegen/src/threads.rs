@@ -67,6 +67,19 @@ where
     run(jobs, available(), |job| (work(job), Duration::ZERO, Duration::ZERO)).0
 }
 
+/// `helper()` on a second thread while this one runs `here()`; both outcomes.
+/// Both run here, `helper` first, if no thread can be started. A panic in `helper`
+/// is resumed here.
+pub fn beside<A: Send, B>(helper: impl Fn() -> A + Sync, here: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|scope| match std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(scope, &helper) {
+        Ok(handle) => {
+            let here = here();
+            (handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), here)
+        }
+        Err(_) => (helper(), here()),
+    })
+}
+
 /// How many threads the machine runs at once.
 pub fn available() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
@@ -87,5 +100,15 @@ mod tests {
             assert_eq!((a, b), (Duration::from_nanos(100), Duration::from_nanos(200)));
         }
         assert!(run(&[] as &[usize], 2, |j| (*j, Duration::ZERO, Duration::ZERO)).0.is_empty());
+    }
+
+    #[test]
+    fn beside_returns_both_outcomes_and_runs_the_helper_elsewhere() {
+        let here = std::thread::current().id();
+        let (helper, mine) =
+            super::beside(|| (std::thread::current().id(), 6 * 7), || (std::thread::current().id(), 2));
+        assert_eq!((helper.1, mine.1), (42, 2));
+        assert_eq!(mine.0, here);
+        assert_ne!(helper.0, here);
     }
 }

@@ -180,15 +180,8 @@ fn read_tree_and_skeleton(bytes: &[u8], json: bool) -> (Result<(Value, Vec<Strin
     if !json {
         return (read_tree(bytes, json), None);
     }
-    std::thread::scope(|scope| {
-        let skeleton = std::thread::Builder::new().spawn_scoped(scope, || parts::Skeleton::read(bytes));
-        let tree = read_tree(bytes, json);
-        let skeleton = match skeleton {
-            Ok(handle) => handle.join().ok().flatten(),
-            Err(_) => parts::Skeleton::read(bytes),
-        };
-        (tree, skeleton)
-    })
+    let (skeleton, tree) = crate::threads::beside(|| parts::Skeleton::read(bytes), || read_tree(bytes, json));
+    (tree, skeleton)
 }
 
 /// `doc` if it is an OpenAPI 3.0 document.
