@@ -185,8 +185,11 @@ fn link_end(chars: &[char], start: usize) -> Option<(usize, usize)> {
 }
 
 fn starts_url(chars: &[char], i: usize) -> bool {
-    let rest: String = chars[i..chars.len().min(i + 8)].iter().collect();
-    rest.starts_with("http://") || rest.starts_with("https://")
+    let starts = |prefix: &str| {
+        let rest = &chars[i..];
+        prefix.len() <= rest.len() && prefix.chars().zip(rest).all(|(p, &c)| p == c)
+    };
+    starts("http://") || starts("https://")
 }
 
 fn absolute(target: &str) -> String {
