@@ -1,24 +1,23 @@
-//! Code as the emitters hand it over: tokens for prettyplease to lay out, or text
-//! they wrote already laid out.
+//! Code as the emitters hand it over: text they wrote already laid out, or text
+//! for prettyplease to lay out.
 //!
-//! Most of a crate is regular items (fields, setters, serde impls, enum
-//! conversions) whose layout is known in advance: one line per field, statement
-//! or arm, broken where prettyplease breaks it (`lines`). Their emitters write that
-//! text directly, which costs a fraction of building tokens, parsing them and
-//! printing the syntax tree:
+//! A crate is regular items (fields, setters, serde impls, enum and union
+//! conversions) whose layout is known in advance: one line per field, variant,
+//! statement or arm, broken where prettyplease breaks it (`lines`). The emitters
+//! write that text directly, which costs a fraction of building tokens, parsing
+//! them and printing the syntax tree:
 //! - [`Code::Laid`]: every line of variable width came from `lines`, which knows
 //!   where prettyplease breaks it; kept as written.
 //! - [`Code::Text`]: kept as written while every line is at most
 //!   [`TRUSTED_WIDTH`] wide (prettyplease's margin, where it breaks nothing) or
-//!   cannot be broken; else printed by prettyplease like tokens are.
+//!   cannot be broken; else printed by prettyplease.
 //!
 //! So the output is what prettyplease prints either way: `emit`'s tests generate
 //! every feature spec with and without the emitters' layout and require the same
 //! bytes, and `cargo xtask codegen --verify-layout` does the same for any
 //! selection (CI: the whole API of both documents).
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use proc_macro2::Literal;
 
 use super::layout;
 use crate::error::{Error, Result};
@@ -30,8 +29,6 @@ pub const TRUSTED_WIDTH: usize = 89;
 
 /// One item of a file, or one item of an `impl`, as an emitter made it.
 pub enum Code {
-    /// Tokens, laid out by prettyplease.
-    Tokens(TokenStream),
     /// Text laid out as prettyplease lays it out when every line fits (an
     /// `impl`'s items indented by four spaces).
     Text(String),
@@ -75,7 +72,6 @@ impl Printer {
     pub fn item(&self, file: &str, code: Code) -> Result<String> {
         let item = match self.kept(code) {
             Ok(text) => return Ok(text),
-            Err(Code::Tokens(tokens)) => syn::parse2::<syn::Item>(tokens),
             Err(Code::Text(text) | Code::Laid(text) | Code::Rust(text)) => syn::parse_str::<syn::Item>(&text),
         };
         Ok(layout::print_item(item.map_err(|e| unparsable(file, e))?))
@@ -99,7 +95,6 @@ impl Printer {
     fn member(&self, file: &str, code: Code) -> Result<String> {
         let item = match self.kept(code) {
             Ok(text) => return Ok(text),
-            Err(Code::Tokens(tokens)) => syn::parse2::<syn::Item>(quote!(impl Member { #tokens })),
             Err(Code::Text(text) | Code::Laid(text) | Code::Rust(text)) => {
                 syn::parse_str::<syn::Item>(&format!("impl Member {{\n{text}}}"))
             }

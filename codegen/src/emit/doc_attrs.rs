@@ -30,18 +30,13 @@ pub fn doc_attrs(docs: &str, scope: &mut Scope) -> TokenStream {
     scope.docs().placeholder(docs, DOC_WIDTH - "/// ".len(), false)
 }
 
-/// `#[doc = "..."]` attributes for a member of an item (a field, variant or
-/// method, indented once), wrapped at [`DOC_WIDTH`].
-pub fn member_doc_attrs(docs: &str, scope: &mut Scope) -> TokenStream {
-    scope.docs().placeholder(docs, DOC_WIDTH - "    /// ".len(), false)
-}
-
 /// [`doc_attrs`] as text: the placeholder's `///` line for a top-level item.
 pub fn doc_lines(docs: &str, scope: &mut Scope) -> String {
     scope.docs().placeholder_line(docs, DOC_WIDTH - "/// ".len(), "")
 }
 
-/// [`member_doc_attrs`] as text: the placeholder's `///` line, indented once.
+/// [`doc_lines`] for a member of an item (a field, variant or method): the
+/// placeholder's `///` line, indented once.
 pub fn member_doc_lines(docs: &str, scope: &mut Scope) -> String {
     scope.docs().placeholder_line(docs, DOC_WIDTH - "    /// ".len(), "    ")
 }

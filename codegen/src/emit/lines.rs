@@ -37,6 +37,8 @@ const ARM_WIDTH: usize = 90;
 pub enum Context {
     /// A field of a struct definition (`pub name: Type,`).
     StructField,
+    /// A variant of an enum definition (`Name(Type),`).
+    Variant,
     /// A field of a struct expression broken over lines (`name: value,`): the
     /// last field's comma is written only because the expression is broken, so
     /// it does not count towards the width; another's does.
@@ -58,6 +60,7 @@ impl Context {
     fn open_close(self) -> (&'static str, &'static str, &'static str) {
         match self {
             Context::StructField => ("struct S {", "", "}"),
+            Context::Variant => ("enum E {", "", "}"),
             Context::FieldValue { last: true } => ("S {", "", "}"),
             Context::FieldValue { last: false } => ("S {", "z: z,", "}"),
             Context::Arm => ("match x {", "", "}"),

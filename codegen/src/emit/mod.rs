@@ -8,11 +8,12 @@
 //! not edit" header, as prettyplease prints them with blank lines between items
 //! (`layout`).
 //!
-//! What keeps generation quick at whole-API scale (see `BENCHMARKS.md`): the
-//! regular items (struct definitions, setters, serde impls, enum conversions,
-//! methods) are written as text already laid out as prettyplease lays them out
-//! (`code`, `lines`), not as tokens to parse and print; only the rest (unions, a
-//! line whose breaking is not known) goes through prettyplease. For the widths to
+//! What keeps generation quick at whole-API scale (see `BENCHMARKS.md`): every
+//! type's items (struct and enum definitions, setters, serde impls, enum and union
+//! conversions, methods) are written as text already laid out as prettyplease lays
+//! them out (`code`, `lines`), not as tokens to parse and print; only what that
+//! layout does not know (a line whose breaking is not known, an item too wide for
+//! it) goes through prettyplease. For the widths to
 //! be known, a file's items are written with its imports presumed (see `scope`),
 //! and written again only in a file where the presumption fails. A unit
 //! test and `cargo xtask codegen --verify-layout` print everything with prettyplease

@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::{Ident, Punct, Spacing, Span, TokenStream, TokenTree};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::doc_attrs::DocTable;
@@ -70,11 +70,6 @@ impl Scope {
     /// How the file names the item at `path` (`stripe_runtime::Request`): its last
     /// segment if it is imported, else its full path. Until the scope is settled,
     /// the path is recorded, and presumed imported unless the module defines its name.
-    pub fn name(&mut self, path: &str) -> TokenStream {
-        spelling(path, self.imports(path))
-    }
-
-    /// [`Scope::name`] as text, for spelling types.
     pub fn name_text(&mut self, path: &str) -> String {
         if self.imports(path) {
             last_segment(path).to_string()
@@ -148,24 +143,6 @@ fn last_segment(path: &str) -> &str {
     path.rsplit("::").next().unwrap_or(path)
 }
 
-/// How a file writes the item at `path`: by its last segment if it is imported,
-/// else by its full path.
-fn spelling(path: &str, imported: bool) -> TokenStream {
-    if imported {
-        let last = last_segment(path);
-        return TokenStream::from(TokenTree::Ident(Ident::new(last, Span::call_site())));
-    }
-    let mut tokens = Vec::new();
-    for (i, segment) in path.split("::").enumerate() {
-        if i > 0 {
-            tokens.push(TokenTree::Punct(Punct::new(':', Spacing::Joint)));
-            tokens.push(TokenTree::Punct(Punct::new(':', Spacing::Alone)));
-        }
-        tokens.push(TokenTree::Ident(Ident::new(segment, Span::call_site())));
-    }
-    tokens.into_iter().collect()
-}
-
 /// Where imports from the crate `root` go in a file: `std` (0), other crates (1),
 /// this crate (2).
 pub fn import_group(root: &str) -> u8 {
@@ -183,7 +160,7 @@ mod tests {
     fn settled(local: &[&str], asked: &[&str]) -> Scope {
         let mut scope = Scope::new(&[], local.iter().map(|s| s.to_string()).collect());
         for path in asked {
-            scope.name(path);
+            scope.name_text(path);
         }
         scope.settle();
         scope
@@ -201,28 +178,28 @@ mod tests {
                 "crate::c::Other",
             ],
         );
-        assert_eq!(scope.name("stripe_runtime::List").to_string(), "List");
-        assert_eq!(scope.name("crate::c::Other").to_string(), "Other");
+        assert_eq!(scope.name_text("stripe_runtime::List"), "List");
+        assert_eq!(scope.name_text("crate::c::Other"), "Other");
         // Taken by the module's own type, or by another import: both keep their paths.
-        assert_eq!(scope.name("stripe_runtime::Request").to_string(), "stripe_runtime :: Request");
-        assert_eq!(scope.name("crate::a::Thing").to_string(), "crate :: a :: Thing");
-        assert_eq!(scope.name("crate::b::Thing").to_string(), "crate :: b :: Thing");
+        assert_eq!(scope.name_text("stripe_runtime::Request"), "stripe_runtime::Request");
+        assert_eq!(scope.name_text("crate::a::Thing"), "crate::a::Thing");
+        assert_eq!(scope.name_text("crate::b::Thing"), "crate::b::Thing");
         assert_eq!(scope.use_items().to_string(), "use stripe_runtime :: List ; use crate :: c :: Other ;",);
     }
 
     #[test]
     fn names_are_presumed_imported_until_two_items_share_one() {
         let mut scope = Scope::new(&[], ["Request".to_string()].into());
-        assert_eq!(scope.name("stripe_runtime::List").to_string(), "List");
+        assert_eq!(scope.name_text("stripe_runtime::List"), "List");
         // The module's own `Request` keeps the runtime's at its full path.
-        assert_eq!(scope.name("stripe_runtime::Request").to_string(), "stripe_runtime :: Request");
-        scope.name("stripe_runtime::List");
+        assert_eq!(scope.name_text("stripe_runtime::Request"), "stripe_runtime::Request");
+        scope.name_text("stripe_runtime::List");
         assert!(scope.presumption_held());
         // Another `List`: neither is imported, so `List` was presumed wrongly.
-        assert_eq!(scope.name("crate::a::List").to_string(), "List");
+        assert_eq!(scope.name_text("crate::a::List"), "List");
         assert!(!scope.presumption_held());
         scope.settle();
-        assert_eq!(scope.name("stripe_runtime::List").to_string(), "stripe_runtime :: List");
+        assert_eq!(scope.name_text("stripe_runtime::List"), "stripe_runtime::List");
         assert_eq!(scope.use_items().to_string(), "");
     }
 

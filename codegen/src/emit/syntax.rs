@@ -1,9 +1,7 @@
 //! The Rust syntax every emitter writes: identifiers, types as used from a file,
 //! and field declarations.
 
-use std::str::FromStr;
-
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Span};
 
 use super::doc_attrs::member_doc_lines;
 use super::lines::Lines;
@@ -42,21 +40,15 @@ pub fn checked(name: &str) -> Result<&str> {
     }
 }
 
-/// Spells a type with [`rust_type`], each item named as the file of `scope` names
-/// it: a type of the file's own module by its name, anything else as the scope
-/// settles (imported, or by its full path). Every named type's name and module
-/// must be identifiers.
-pub fn spelled(spell: impl FnOnce(&mut dyn FnMut(&str) -> String) -> String, scope: &mut Scope) -> Result<TokenStream> {
-    let text = spelled_text(spell, scope)?;
-    TokenStream::from_str(&text).map_err(|e| Error::file("spec/codegen.yaml", format!("cannot spell `{text}`: {e}")))
-}
-
 /// `ty` as used from the file of `scope`, as text (see [`spelled_text`]).
 pub fn render_text(ir: &Ir, ty: &TypeRef, scope: &mut Scope) -> Result<String> {
     spelled_text(|name| rust_type::type_ref(ir, ty, name), scope)
 }
 
-/// [`spelled`] as text.
+/// Spells a type with [`rust_type`], each item named as the file of `scope` names
+/// it: a type of the file's own module by its name, anything else as the scope
+/// settles (imported, or by its full path). Every named type's name and module
+/// must be identifiers.
 pub fn spelled_text(spell: impl FnOnce(&mut dyn FnMut(&str) -> String) -> String, scope: &mut Scope) -> Result<String> {
     let module: String =
         std::iter::once("crate").chain(scope.module().iter().map(String::as_str)).map(|s| format!("{s}::")).collect();
