@@ -1,6 +1,6 @@
 //! Lowering of one schema: primitives, enums, objects, lists, unions, expandables.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use openapiv3::{AdditionalProperties, ObjectType, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
@@ -278,8 +278,8 @@ impl<'a> Lowerer<'a> {
     /// A string enum of `values` (the first of repeated values counts).
     pub(super) fn string_enum(&mut self, values: Vec<&String>, place: Place<'_, 'a>, docs: String) -> Result<TypeRef> {
         let mut names = crate::names::variants();
-        let mut variants: Vec<Variant> = Vec::new();
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut variants: Vec<Variant> = Vec::with_capacity(values.len());
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
         for value in values {
             if seen.insert(value) {
                 let rust_name = names.claim(self.names.variant(value));
