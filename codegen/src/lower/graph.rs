@@ -91,10 +91,19 @@ pub(super) fn mark_boxed_fields(ir: &mut Ir) {
         }
     }
     let component = strongly_connected(&edges);
-    let mut boxed: Vec<Vec<bool>> = edges.iter().map(|e| vec![false; e.len()]).collect();
+    // Whether each edge is boxed: those of node `i` from `first[i]` on, in one vector.
+    let first: Vec<usize> = edges
+        .iter()
+        .scan(0, |next, e| {
+            let first = *next;
+            *next += e.len();
+            Some(first)
+        })
+        .collect();
+    let mut boxed = vec![false; edges.iter().map(Vec::len).sum()];
     // Whether `from` reaches `to` through unboxed edges inside their component.
     let mut seen = vec![false; n];
-    let mut reaches = |boxed: &Vec<Vec<bool>>, from: usize, to: usize| -> bool {
+    let mut reaches = |boxed: &[bool], from: usize, to: usize| -> bool {
         let mut visited = Vec::new();
         let mut stack = vec![from];
         let mut found = false;
@@ -108,7 +117,7 @@ pub(super) fn mark_boxed_fields(ir: &mut Ir) {
             }
             visited.push(node);
             for (k, &(_, next)) in edges[node].iter().enumerate() {
-                if !boxed[node][k] && component[next] == component[to] {
+                if !boxed[first[node] + k] && component[next] == component[to] {
                     stack.push(next);
                 }
             }
@@ -126,14 +135,14 @@ pub(super) fn mark_boxed_fields(ir: &mut Ir) {
             for k in 0..edges[i].len() {
                 let child = edges[i][k].1;
                 if component[child] == component[i] && reaches(&boxed, child, i) {
-                    boxed[i][k] = true;
+                    boxed[first[i] + k] = true;
                 }
             }
         }
     }
     for (i, def) in ir.types.iter_mut().enumerate() {
         for (k, &(slot, _)) in edges[i].iter().enumerate() {
-            if !boxed[i][k] {
+            if !boxed[first[i] + k] {
                 continue;
             }
             match &mut def.kind {
@@ -152,12 +161,13 @@ fn strongly_connected(edges: &[Vec<(usize, usize)>]) -> Vec<usize> {
     let (mut index, mut low, mut component) = (vec![UNSEEN; n], vec![0; n], vec![UNSEEN; n]);
     let (mut on_stack, mut stack) = (vec![false; n], Vec::new());
     let (mut next_index, mut next_component) = (0, 0);
+    // (node, next edge to look at)
+    let mut calls = Vec::new();
     for root in 0..n {
         if index[root] != UNSEEN {
             continue;
         }
-        // (node, next edge to look at)
-        let mut calls = vec![(root, 0)];
+        calls.push((root, 0));
         index[root] = next_index;
         low[root] = next_index;
         next_index += 1;
