@@ -20,7 +20,7 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, scope: &mut Scope) -> Resul
     let mut variants = String::new();
     let mut decode_arms = String::new();
     let mut object_arms = String::new();
-    let mut id_arms = String::new();
+    let mut paths = Vec::new();
     let mut all_have_ids = true;
     for variant in &u.variants {
         let v = checked(&variant.rust_name)?;
@@ -41,7 +41,7 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, scope: &mut Scope) -> Resul
         let has_id =
             matches!(&variant.ty, TypeRef::Named(id) if matches!(&ir.get(*id).kind, TypeKind::Struct(s) if s.has_id()));
         all_have_ids &= has_id;
-        id_arms += &lines.arm(12, &format!("{path}(object)"), "object.id()")?;
+        paths.push(path);
     }
     let serialize = scope.name_text("serde::Serialize");
     // Params unions are only sent, and their variants only implement `Serialize`.
@@ -85,6 +85,10 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, scope: &mut Scope) -> Resul
         )));
     }
     if all_have_ids {
+        let mut id_arms = String::new();
+        for path in &paths {
+            id_arms += &lines.arm(12, &format!("{path}(object)"), "object.id()")?;
+        }
         id_arms +=
             &lines.arm(12, &unknown, "value.get(\"id\").and_then(serde_json::Value::as_str).unwrap_or_default()")?;
         let head = lines.head(0, &format!("impl {} for {name}", scope.name_text("stripe_runtime::Object")))?;
