@@ -122,5 +122,38 @@ fn unparsable(file: &str, e: syn::Error) -> Error {
 
 /// `value` as a Rust string literal, spelled as prettyplease prints it.
 pub fn string_literal(value: &str) -> String {
+    // Printable ASCII but `"` and `\` is written as it is (most wire names and values).
+    if value.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\') {
+        return ["\"", value, "\""].concat();
+    }
     Literal::string(value).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::Literal;
+
+    use super::string_literal;
+
+    /// The shortcut for plain text spells what proc_macro2 spells: on every character
+    /// of printable ASCII, and on text that needs escapes.
+    #[test]
+    fn string_literals_are_spelled_as_proc_macro2_spells_them() {
+        let ascii: String = (b' '..=b'~').map(char::from).collect();
+        let texts = [
+            ascii.as_str(),
+            "plain_name",
+            "it's",
+            "a \"quote\"",
+            "back\\slash",
+            "tab\there",
+            "nul\0",
+            "é",
+            "\u{301}",
+            "",
+        ];
+        for text in texts.iter().copied().chain(ascii.split("")) {
+            assert_eq!(string_literal(text), Literal::string(text).to_string(), "{text:?}");
+        }
+    }
 }
