@@ -225,7 +225,7 @@ fn absolute(target: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::{converted, tidy_lines, to_rustdoc};
 
     #[test]
@@ -252,10 +252,9 @@ mod tests {
         assert_eq!(to_rustdoc("trailing spaces   \n\n next"), "trailing spaces\n\n next");
     }
 
-    /// The shortcut for plain text gives what the whole conversion gives, on every
-    /// description of Stripe's pinned document.
-    #[test]
-    fn plain_descriptions_are_converted_as_any_other() {
+    /// Every description of Stripe's pinned document (read from beside the
+    /// repository), for the tests of conversions that take shortcuts.
+    pub(crate) fn pinned_descriptions() -> Vec<String> {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/stripe-openapi/2024-04-10/spec3.json");
         let text = std::fs::read_to_string(path).expect("the pinned document, beside the repository");
         let doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
@@ -264,16 +263,24 @@ mod tests {
         while let Some(value) = stack.pop() {
             match value {
                 serde_json::Value::Object(map) => {
-                    descriptions.extend(map.get("description").and_then(serde_json::Value::as_str));
+                    descriptions.extend(map.get("description").and_then(serde_json::Value::as_str).map(String::from));
                     stack.extend(map.values());
                 }
                 serde_json::Value::Array(items) => stack.extend(items),
                 _ => {}
             }
         }
+        descriptions
+    }
+
+    /// The shortcut for plain text gives what the whole conversion gives, on every
+    /// description of Stripe's pinned document.
+    #[test]
+    fn plain_descriptions_are_converted_as_any_other() {
+        let descriptions = pinned_descriptions();
         let plain = descriptions.iter().filter(|d| !d.contains(['<', '[', ']']) && !d.contains("http")).count();
         assert!(descriptions.len() > 9_000 && plain > 1_000, "{} descriptions, {plain} plain", descriptions.len());
-        for description in descriptions {
+        for description in &descriptions {
             assert_eq!(to_rustdoc(description), tidy_lines(&converted(description.trim())), "{description:?}");
         }
         assert_eq!(tidy_lines("a  \n\n\n\nb\n\n"), "a\n\nb\n");
