@@ -434,8 +434,9 @@ fn format_file(api_version: &str, file: &str, emitted: Emitted, printer: Printer
     let size = header.len() + texts.iter().map(|text| text.len() + 1).sum::<usize>() + docs.spliced_len();
     let mut out = String::with_capacity(size);
     out.push_str(&header);
-    for (i, text) in texts.iter().enumerate() {
-        if i > 0 && out.len() > header.len() {
+    for text in &texts {
+        // A blank line between items (none before the first, even after an empty head).
+        if out.len() > header.len() {
             out.push('\n');
         }
         docs.splice_into(&mut out, text)
