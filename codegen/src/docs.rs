@@ -258,8 +258,13 @@ pub(crate) mod tests {
     }
 
     /// Every description of Stripe's pinned document (read from beside the
-    /// repository), for the tests of conversions that take shortcuts.
-    pub(crate) fn pinned_descriptions() -> Vec<String> {
+    /// repository, once per test run), for the tests of conversions that take shortcuts.
+    pub(crate) fn pinned_descriptions() -> &'static [String] {
+        static DESCRIPTIONS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        DESCRIPTIONS.get_or_init(read_descriptions)
+    }
+
+    fn read_descriptions() -> Vec<String> {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/stripe-openapi/2024-04-10/spec3.json");
         let text = std::fs::read_to_string(path).expect("the pinned document, beside the repository");
         let doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
@@ -286,7 +291,7 @@ pub(crate) mod tests {
         let plain = descriptions.iter().filter(|d| is_plain(d.trim())).count();
         eprintln!("{plain} of {} descriptions are plain", descriptions.len());
         assert!(descriptions.len() > 9_000 && plain > 1_000, "{} descriptions, {plain} plain", descriptions.len());
-        for description in &descriptions {
+        for description in descriptions {
             assert_eq!(to_rustdoc(description), tidy_lines(&converted(description.trim())), "{description:?}");
         }
         assert_eq!(tidy_lines("a  \n\n\n\nb\n\n"), "a\n\nb\n");
