@@ -12,8 +12,32 @@ fn is_free_form(key: &str) -> bool {
     key.starts_with("x-") || matches!(key, "example" | "examples" | "default" | "enum" | "links")
 }
 
-/// Checks every schema of the document, one level at a time and deepest first
-/// (see [`Checker::schema`]), so that the real parse never fails inside a schema.
+/// Which schemas [`check_schemas`] checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Checked {
+    /// Every schema: before a parse whose errors need pointers, or after a parse
+    /// that failed, to find the first error in document order.
+    All,
+    /// Only the schemas that a failing parse could spend much time on: the others
+    /// cost little if they fail (see [`UNCHECKED_BUDGET`]), and a parse that fails
+    /// is followed by [`Checked::All`].
+    Costly,
+}
+
+/// How many schema levels the real parse may read at most while it fails inside
+/// the schemas that [`Checked::Costly`] leaves unchecked (Stripe's whole
+/// document spends almost 90% of it).
+///
+/// A parse failing inside a schema `d` levels deep of `n` levels reads at most
+/// `2^d * n` levels (see [`check_schemas`]); the schemas left unchecked are taken in
+/// document order while the sum of theirs stays within this budget. At the
+/// budget, a failing parse takes about a tenth of a second more than a parse that
+/// succeeds, before the check says where it failed.
+pub(super) const UNCHECKED_BUDGET: u64 = 1 << 21;
+
+/// Checks the schemas of the document, one level at a time and deepest first
+/// (see [`Checker::schema`]), so that the real parse never takes long to fail
+/// inside a schema: every schema, or only the costly ones (see [`Checked`]).
 ///
 /// Why: `openapiv3` parses a schema by trying its shapes in turn (a reference, a
 /// typed schema, an untyped one...), each of which parses the nested schemas
@@ -22,15 +46,70 @@ fn is_free_form(key: &str) -> bool {
 ///
 /// The schemas are found first, then checked on as many threads as the machine
 /// runs; the error reported is the first in document order, as if they had been
-/// checked one after the other.
-pub(super) fn check_schemas(tree: &Value, non_string_keys: &[String]) -> Result<()> {
+/// checked one after the other. Keys that are not strings fail the check (not the
+/// parse of the tree, where they became strings), so with any of those every
+/// schema is checked.
+pub(super) fn check_schemas(tree: &Value, non_string_keys: &[String], checked: Checked) -> Result<()> {
     let mut schemas = Vec::new();
     Checker { path: Vec::new(), non_string_keys }.find_schemas(tree, &mut schemas);
+    if checked == Checked::Costly && non_string_keys.is_empty() {
+        schemas = costly(schemas);
+    }
     let checked =
         crate::threads::map(&schemas, |(path, schema)| Checker { path: path.clone(), non_string_keys }.schema(schema));
     // The helper threads are gone with their levels; this one's are let go too.
     PASSED.with(|passed| std::mem::take(&mut *passed.borrow_mut()));
     checked.into_iter().collect()
+}
+
+/// The schemas of `found` that a failing parse would spend the most time in: all
+/// but those taken, in document order, while the sum of their [`failure_cost`]s
+/// stays within [`UNCHECKED_BUDGET`].
+fn costly(found: Vec<Found<'_>>) -> Vec<Found<'_>> {
+    let costs = crate::threads::map(&found, |(_, schema)| failure_cost(schema));
+    let mut spent = 0;
+    let mut costly = Vec::new();
+    for (schema, cost) in found.into_iter().zip(costs) {
+        if spent + cost <= UNCHECKED_BUDGET {
+            spent += cost;
+        } else {
+            costly.push(schema);
+        }
+    }
+    costly
+}
+
+/// At most how many levels the real parse reads if it fails inside `schema`:
+/// `2^depth * levels`, up to `u64::MAX / 2` (so that sums of two do not overflow).
+fn failure_cost(schema: &Value) -> u64 {
+    let (depth, levels) = depth_and_levels(schema);
+    let cap = u64::MAX / 2;
+    1u64.checked_shl(depth).and_then(|power| power.checked_mul(levels)).map_or(cap, |cost| cost.min(cap))
+}
+
+/// How deep the schemas nest in `schema` (1 for a schema without nested ones), and
+/// how many levels (schemas) it holds, counting the nested ones as
+/// [`Checker::schema`] finds them.
+fn depth_and_levels(schema: &Value) -> (u32, u64) {
+    let Value::Object(map) = schema else { return (1, 1) };
+    if map.get("$ref").is_some_and(Value::is_string) {
+        return (1, 1);
+    }
+    let (mut depth, mut levels) = (0, 1);
+    let mut nested = |child: &Value| {
+        let (d, n) = depth_and_levels(child);
+        depth = depth.max(d);
+        levels += n;
+    };
+    for (key, child) in map {
+        match (key.as_str(), child) {
+            ("properties", Value::Object(properties)) => properties.values().for_each(&mut nested),
+            ("items" | "additionalProperties" | "not", Value::Object(_)) => nested(child),
+            ("allOf" | "anyOf" | "oneOf", Value::Array(items)) => items.iter().for_each(&mut nested),
+            _ => {}
+        }
+    }
+    (depth + 1, levels)
 }
 
 /// A schema found in a document: where it is, as raw reference tokens, and what it is.
@@ -174,5 +253,79 @@ impl Checker<'_> {
                 Err(Error::at(pointer, format!("not a valid OpenAPI 3.0 schema: {}", reason.trim())))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The schemas `tree` holds, as [`check_schemas`] finds them.
+    fn found(tree: &Value) -> Vec<Found<'_>> {
+        let mut schemas = Vec::new();
+        Checker { path: Vec::new(), non_string_keys: &[] }.find_schemas(tree, &mut schemas);
+        schemas
+    }
+
+    /// A schema of `depth` levels, each an object with one property `p`.
+    fn chain(depth: usize) -> Value {
+        (1..depth).fold(
+            serde_json::json!({"type": "string"}),
+            |inner, _| serde_json::json!({"type": "object", "properties": {"p": inner}}),
+        )
+    }
+
+    #[test]
+    fn failure_costs_grow_with_depth_and_size() {
+        assert_eq!(depth_and_levels(&serde_json::json!({"type": "string"})), (1, 1));
+        // A reference is one level: openapiv3 reads nothing else of it.
+        assert_eq!(depth_and_levels(&serde_json::json!({"$ref": "#/x", "properties": {"a": {}}})), (1, 1));
+        let schema = serde_json::json!({
+            "type": "object",
+            "properties": {"a": {"type": "array", "items": {"type": "string"}}, "b": {"type": "string"}},
+            "additionalProperties": {"anyOf": [{"type": "string"}, {"$ref": "#/x"}]},
+            "example": {"properties": {"c": {}}},
+        });
+        assert_eq!(depth_and_levels(&schema), (3, 7));
+        assert_eq!(failure_cost(&schema), (1 << 3) * 7);
+        assert_eq!(failure_cost(&chain(10)), (1 << 10) * 10);
+        // Deeper than a u64 can count: the cap, which two of can be added.
+        assert_eq!(failure_cost(&chain(70)), u64::MAX / 2);
+    }
+
+    #[test]
+    fn the_costly_schemas_are_those_past_the_budget_in_document_order() {
+        // Each of these costs more than half the budget: the first fits, the
+        // others would pass it.
+        let big = serde_json::json!({"type": "object", "properties": {"p": chain(15), "q": {"type": "string"}}});
+        assert!(failure_cost(&big) > UNCHECKED_BUDGET / 2);
+        assert!(failure_cost(&big) <= UNCHECKED_BUDGET);
+        let tree = serde_json::json!({"components": {"schemas": {
+            "first": big, "small": chain(2), "second": big, "third": big, "last": chain(1),
+        }}});
+        let checked: Vec<String> = costly(found(&tree)).into_iter().map(|(path, _)| path.join("/")).collect();
+        assert_eq!(checked, ["components/schemas/second", "components/schemas/third"]);
+        // One too deep for the budget alone is checked, whatever is left of it.
+        let tree = serde_json::json!({"paths": {"/a": {"post": {"requestBody": {"content": {"a/b": {
+            "schema": chain(40),
+        }}}}}}});
+        let checked: Vec<String> = costly(found(&tree)).into_iter().map(|(path, _)| path.join("/")).collect();
+        assert_eq!(checked, ["paths//a/post/requestBody/content/a/b/schema"]);
+    }
+
+    #[test]
+    fn stripes_schemas_are_all_within_the_budget() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/stripe-openapi/2024-04-10/spec3.json");
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let tree: Value = serde_json::from_slice(&bytes).unwrap();
+        let schemas = found(&tree);
+        let spent: u64 = schemas.iter().map(|(_, schema)| failure_cost(schema)).sum();
+        println!(
+            "{} schemas, of failure cost {spent}: {:.0}% of the budget of {UNCHECKED_BUDGET}",
+            schemas.len(),
+            spent as f64 * 100.0 / UNCHECKED_BUDGET as f64
+        );
+        assert!(costly(schemas).is_empty());
+        assert!(spent > UNCHECKED_BUDGET / 4, "the budget could be smaller");
     }
 }

@@ -13,9 +13,11 @@
 //!   laughs") are refused once the document has more values than bytes, plus
 //!   [`EXTRA_VALUES`];
 //! - a key a mapping repeats, and numbers that are not finite, are errors;
-//! - every schema is checked one level at a time before `openapiv3` parses the
+//! - schemas are checked one level at a time before `openapiv3` parses the
 //!   document, because `openapiv3` takes time exponential in the depth of an
-//!   invalid schema to say it is invalid (see `check_schemas`).
+//!   invalid schema to say it is invalid (see `check_schemas`). Only the deep and
+//!   large ones are checked first; the parse of the others fails quickly if it
+//!   fails, and then every schema is checked, for the pointer of the first error.
 //!
 //! So the document is read twice: once as a plain tree, for all of the above, and
 //! once by `openapiv3`: from the tree, or for a whole JSON document, from its text
@@ -34,7 +36,7 @@ mod check;
 mod parts;
 mod tree;
 
-use check::check_schemas;
+use check::{check_schemas, Checked};
 use tree::read_tree;
 pub use tree::EXTRA_VALUES;
 
@@ -132,7 +134,7 @@ pub fn parse_pruned(bytes: &[u8], prune: &dyn Fn(&mut Value) -> bool) -> Result<
     }
     let json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
     // First as a plain tree, to refuse what the real parse would mishandle, and to
-    // check every schema cheaply (see `check_schemas`); for JSON, the parts are
+    // check the costly schemas cheaply (see `check_schemas`); for JSON, the parts are
     // found in the text beside it.
     let (tree, skeleton) = read_tree_and_skeleton(bytes, json);
     let tree = match tree {
@@ -147,7 +149,7 @@ pub fn parse_pruned(bytes: &[u8], prune: &dyn Fn(&mut Value) -> bool) -> Result<
         ));
     }
     let pruned = prune(&mut tree);
-    check_schemas(&tree, &non_string_keys)?;
+    check_schemas(&tree, &non_string_keys, Checked::Costly)?;
     if let Some(skeleton) = skeleton.filter(|_| !pruned) {
         let rest = parts::rest_of(&tree);
         drop(tree);
@@ -158,10 +160,12 @@ pub fn parse_pruned(bytes: &[u8], prune: &dyn Fn(&mut Value) -> bool) -> Result<
     }
     // Then `openapiv3` reads the tree, not the text again (the tree keeps the
     // document's key order: serde_json's `preserve_order`).
-    // Without tracking the path first (most documents parse); again with it, for
-    // the pointer of the error, only if that fails.
+    // Without tracking the path first (most documents parse). Only if that fails,
+    // every schema is checked, and the tree parsed again with the path tracked,
+    // for the pointer of the error.
     let parsed: std::result::Result<OpenAPI, Error> =
         <OpenAPI as serde::Deserialize>::deserialize(&tree).or_else(|_| {
+            check_schemas(&tree, &non_string_keys, Checked::All)?;
             serde_path_to_error::deserialize(&tree).map_err(|e| parse_error(e.path(), &e.inner().to_string()))
         });
     drop(tree);
@@ -333,6 +337,12 @@ mod tests {
             err.to_string(),
             "#/components/schemas/a/properties/b/items: not a valid OpenAPI 3.0 schema: invalid type: integer `7`, expected a string"
         );
+        // The same in JSON, whose schemas are parsed in parts: the check that finds
+        // the error runs after the part fails.
+        let json = br#"{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"ok": {"type": "string"}, "a": {"type": "object",
+                "properties": {"b": {"type": "array", "items": {"type": "string", "format": 7}}}}}}}"#;
+        assert_eq!(parse(json).unwrap_err().to_string(), err.to_string());
         // A reference is only its `$ref`: openapiv3 reads nothing else of it.
         assert!(
             parse_schemas("    a: {$ref: '#/components/schemas/b', properties: 7}\n    b: {type: string}\n").is_ok()
