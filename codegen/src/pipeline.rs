@@ -220,10 +220,11 @@ fn hash_while_parsing(bytes: &[u8], policy: &lower::Policy) -> (String, Result<(
 pub fn parse_selected(bytes: &[u8], policy: &lower::Policy) -> Result<(openapiv3::OpenAPI, Whole)> {
     let whole = std::cell::RefCell::new(Whole::default());
     let doc = load::parse_pruned(bytes, &|tree| {
-        let decided = Whole::of_tree(tree, policy);
-        let pruned = crate::prune::prune(tree, &policy.select, &policy.kept_paths(), &decided.owners);
+        let index = crate::refs::RefIndex::of(tree);
+        let decided = Whole::of_index(tree, &index, policy);
+        let plan = crate::prune::plan(tree, &index, &policy.select, &policy.kept_paths(), &decided.owners);
         *whole.borrow_mut() = decided;
-        pruned
+        crate::prune::apply(tree, plan)
     })?;
     Ok((doc, whole.into_inner()))
 }

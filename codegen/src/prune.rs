@@ -25,13 +25,20 @@ use serde_json::Value;
 
 use crate::config::pattern_matches;
 use crate::owners::Owners;
-use crate::refs::{for_each_ref, SCHEMA_REF};
+use crate::refs::{Ref, RefIndex, SCHEMA_REF};
 
 /// Cuts `tree` down to what lowering the resources matching `select` reads; the
 /// paths in `keep` (`/v1/webhook_endpoints`) are kept whatever they refer to.
 /// Returns whether anything was removed.
 pub fn prune(tree: &mut Value, select: &[String], keep: &[String], owners: &Owners) -> bool {
-    let Some(plan) = plan(tree, select, keep, owners) else { return false };
+    let plan = plan(tree, &RefIndex::of(tree), select, keep, owners);
+    apply(tree, plan)
+}
+
+/// Cuts `tree` down to what `plan` keeps (nothing, without a plan); returns
+/// whether anything was removed.
+pub fn apply(tree: &mut Value, plan: Option<Plan>) -> bool {
+    let Some(plan) = plan else { return false };
     let mut removed = false;
     if let Some(Value::Object(paths)) = tree.get_mut("paths") {
         let before = paths.len();
@@ -46,13 +53,16 @@ pub fn prune(tree: &mut Value, select: &[String], keep: &[String], owners: &Owne
     removed
 }
 
-/// What to keep.
-struct Plan {
+/// What pruning keeps of a document (see [`plan`]).
+pub struct Plan {
     paths: HashSet<String>,
     schemas: HashSet<String>,
 }
 
-fn plan(tree: &Value, select: &[String], keep: &[String], owners: &Owners) -> Option<Plan> {
+/// What of `tree` lowering the resources matching `select` reads (see [`prune`]),
+/// from its `$ref`s as `index` has found them; `None` if pruning cannot be sure
+/// (see the module's documentation).
+pub fn plan(tree: &Value, index: &RefIndex<'_>, select: &[String], keep: &[String], owners: &Owners) -> Option<Plan> {
     let schemas = tree.pointer("/components/schemas")?.as_object()?;
     let selected: HashSet<&str> = schemas
         .iter()
@@ -62,44 +72,42 @@ fn plan(tree: &Value, select: &[String], keep: &[String], owners: &Owners) -> Op
         })
         .map(|(name, _)| name.as_str())
         .collect();
-    if selected.is_empty() {
+    if selected.is_empty() || !tree.get("paths").is_some_and(Value::is_object) {
         return None;
     }
-    let paths = match tree.get("paths") {
-        Some(Value::Object(paths)) => paths,
-        _ => return None,
-    };
     let mut kept_paths = HashSet::new();
-    let mut queue: VecDeque<String> = selected.iter().map(|s| s.to_string()).collect();
-    for (path, item) in paths {
-        let (item_refs, other_refs) = refs(item)?;
+    let mut queue: VecDeque<&str> = selected.iter().copied().collect();
+    for (path, refs) in &index.paths {
+        let (item_refs, other_refs) = schema_refs(refs)?;
         let owned = owners.owner_of_path(path).is_some_and(|owner| selected.contains(owner));
         if owned || other_refs || keep.iter().any(|k| k == path) {
-            kept_paths.insert(path.to_owned());
+            kept_paths.insert(path.to_string());
             queue.extend(item_refs);
         }
     }
     let mut kept_schemas: HashSet<String> = HashSet::new();
     while let Some(name) = queue.pop_front() {
-        if kept_schemas.contains(&name) {
+        if kept_schemas.contains(name) {
             continue;
         }
-        if let Some(schema) = schemas.get(&name) {
-            queue.extend(refs(schema)?.0);
+        if let Some(refs) = index.schemas.get(name) {
+            queue.extend(schema_refs(refs)?.0);
         }
-        kept_schemas.insert(name);
+        kept_schemas.insert(name.to_string());
     }
     Some(Plan { paths: kept_paths, schemas: kept_schemas })
 }
 
-/// The component schema names `value` refers to, and whether it has `$ref`s to
-/// anything else; `None` if a name is escaped (and so might be misread here).
-fn refs(value: &Value) -> Option<(Vec<String>, bool)> {
-    let (mut out, mut other, mut escaped) = (Vec::new(), false, false);
-    for_each_ref(value, true, |reference| match reference.strip_prefix(SCHEMA_REF) {
-        Some(name) if name.contains(['~', '%', '/']) => escaped = true,
-        Some(name) => out.push(name.to_owned()),
-        None => other = true,
-    });
-    (!escaped).then_some((out, other))
+/// The component schema names of `refs`, and whether any refers to anything
+/// else; `None` if a name is escaped (and so might be misread here).
+fn schema_refs<'v>(refs: &[Ref<'v>]) -> Option<(Vec<&'v str>, bool)> {
+    let (mut names, mut other) = (Vec::new(), false);
+    for reference in refs {
+        match reference.target.strip_prefix(SCHEMA_REF) {
+            Some(name) if name.contains(['~', '%', '/']) => return None,
+            Some(name) => names.push(name),
+            None => other = true,
+        }
+    }
+    Some((names, other))
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::config::Policy;
 use crate::owners::Owners;
-use crate::refs::References;
+use crate::refs::{RefIndex, References};
 
 /// The whole document's references and operation owners.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -23,7 +23,12 @@ pub struct Whole {
 impl Whole {
     /// Counts and decides over a document's plain tree.
     pub fn of_tree(tree: &Value, policy: &Policy) -> Self {
-        Whole { references: References::count(tree), owners: Owners::decide(tree, &policy.helper_namespaces) }
+        Self::of_index(tree, &RefIndex::of(tree), policy)
+    }
+
+    /// [`Whole::of_tree`], with the tree's `$ref`s already found.
+    pub fn of_index(tree: &Value, index: &RefIndex<'_>, policy: &Policy) -> Self {
+        Whole { references: index.references(), owners: Owners::decide(tree, &policy.helper_namespaces) }
     }
 
     /// [`Whole::of_tree`] for a parsed document.
