@@ -127,7 +127,10 @@ impl<'a> Lines<'a> {
         if fits(&text) {
             return Ok(text);
         }
-        self.head(depth, &format!("{head}({}){tail}", params.join(", ")))
+        match params_broken(depth, head, params, tail) {
+            Some(text) => Ok(text),
+            None => self.head(depth, &format!("{head}({}){tail}", params.join(", "))),
+        }
     }
 
     /// A call statement or macro item `{head}(args){tail}` (`tail` is `;`) at
@@ -216,14 +219,9 @@ impl<'a> Lines<'a> {
     /// at `depth`: on one line, or its single-argument generic types broken one
     /// by one, as prettyplease writes them; anything else by prettyplease.
     pub fn field(&self, depth: usize, prefix: &str, ty: &str) -> Result<String> {
-        if depth + prefix.len() + ty.len() + ",".len() <= TRUSTED_WIDTH {
-            return Ok([&indent(depth), prefix, ty, ",\n"].concat());
-        }
-        let line = format!("{prefix}{ty},");
-        let (outer, inner) = generic_chain(ty);
-        match broken(depth, prefix, &outer, inner, ",", GENERICS) {
-            Some(text) if fits(&text) => Ok(text),
-            _ => self.line(depth, Context::StructField, &line),
+        match typed(depth, prefix, ty) {
+            Some(text) => Ok(text),
+            None => self.line(depth, Context::StructField, &format!("{prefix}{ty},")),
         }
     }
 
@@ -296,11 +294,58 @@ fn nest_in(outer: &[&str], value: &str, (open, close): (char, char)) -> String {
     format!("{opening}{value}{}", close.to_string().repeat(outer.len()))
 }
 
+/// `{prefix}{ty},` (a struct's field, or a function's param once the params are
+/// broken) at `depth`: on one line, or with its single-argument generic types
+/// broken one by one, as prettyplease writes them; `None` where prettyplease's
+/// layout is not known. A path (`Address`) cannot be broken: prettyplease leaves
+/// it wider than its margin, on a line of its own.
+fn typed(depth: usize, prefix: &str, ty: &str) -> Option<String> {
+    if depth + prefix.len() + ty.len() + ",".len() <= TRUSTED_WIDTH {
+        return Some([&indent(depth), prefix, ty, ",\n"].concat());
+    }
+    let (outer, inner) = generic_chain(ty);
+    if outer.is_empty() {
+        return is_path(ty).then(|| [&indent(depth), prefix, ty, ",\n"].concat());
+    }
+    broken(depth, prefix, &outer, inner, ",", GENERICS).filter(|text| fits(text.lines().next().unwrap_or("")))
+}
+
+/// A function's signature with a param per line (see [`Lines::signature`]), each
+/// as [`typed`] lays it out; `None` where prettyplease's layout is not known.
+fn params_broken(depth: usize, head: &str, params: &[String], tail: &str) -> Option<String> {
+    let indent = indent(depth);
+    let mut out = format!("{indent}{head}(\n");
+    let close = format!("{indent}){tail} {{\n");
+    if !fits(&out) || !fits(&close) {
+        return None;
+    }
+    for (i, param) in params.iter().enumerate() {
+        // The last param's comma is written only because the params are broken:
+        // it does not count towards the width; another's does.
+        let width = depth + 4 + param.len() + usize::from(i + 1 < params.len());
+        match param.split_once(": ") {
+            _ if width <= TRUSTED_WIDTH => out.push_str(&format!("{}{param},\n", self::indent(depth + 4))),
+            _ if width == TRUSTED_WIDTH + 1 => return None,
+            Some((name, ty)) => out.push_str(&typed(depth + 4, &format!("{name}: "), ty)?),
+            None => return None,
+        }
+    }
+    out.push_str(&close);
+    Some(out)
+}
+
+/// Whether `text` is a path (`stripe_runtime::Address`), which prettyplease does
+/// not break.
+fn is_path(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+}
+
 /// `{prefix}{outer...}{suffix}` at `depth` (calls, or generic types, by
 /// `brackets`) with its outer call broken, and each inner one too while its line
 /// does not fit; `None` where prettyplease's choice is not known (an argument
 /// exactly one column wider than the margin, whose comma may not count, or a value
-/// that does not fit on its own).
+/// that does not fit on its own, but for a generic type's path, which prettyplease
+/// leaves as it is).
 fn broken(
     depth: usize,
     prefix: &str,
@@ -316,6 +361,9 @@ fn broken(
     let argument = match width {
         _ if width <= TRUSTED_WIDTH => format!("{}{argument},\n", self::indent(depth + 4)),
         _ if width == TRUSTED_WIDTH + 1 => return None,
+        _ if inner.is_empty() && brackets == GENERICS && is_path(value) => {
+            format!("{}{argument},\n", self::indent(depth + 4))
+        }
         _ => broken(depth + 4, "", inner, value, ",", brackets)?,
     };
     let (open, close) = brackets;
@@ -415,6 +463,12 @@ mod tests {
         (1..=80).map(|n| "A".repeat(n))
     }
 
+    /// [`names`], and longer ones, which do not fit on a line of their own at
+    /// the depths of a struct's fields or of a method's params.
+    fn wide_names() -> impl Iterator<Item = String> {
+        (1..=100).map(|n| "A".repeat(n))
+    }
+
     /// `Ok({path} {{ fields }})` at the depth of a `Deserialize` impl's `finish`
     /// (16) is laid out as prettyplease lays it out.
     fn assert_struct_expr(path: &str, fields: &[String]) {
@@ -431,13 +485,22 @@ mod tests {
 
     #[test]
     fn signatures_break_where_prettyplease_breaks_them() {
-        for name in names() {
-            let params = ["mut self".to_string(), format!("value: impl Into<{name}>")];
-            let sig = lines().signature(4, "pub fn set", &params, " -> Self").unwrap();
-            let ours = format!("impl S {{\n{sig}        self\n    }}\n}}\n");
-            let theirs =
-                pretty(&format!("impl S {{ pub fn set(mut self, value: impl Into<{name}>) -> Self {{ self }} }}"));
-            assert_eq!(ours, theirs);
+        // Up to params wider than the margin on their own line, whose types break.
+        for name in wide_names() {
+            for ty in [
+                name.clone(),
+                format!("impl Into<{name}>"),
+                format!("impl IntoIterator<Item = impl Into<{name}>>"),
+                format!("impl IntoIterator<Item = (impl Into<String>, impl Into<{name}>)>"),
+            ] {
+                for params in [vec!["mut self".to_string(), format!("value: {ty}")], vec![format!("value: {ty}")]] {
+                    let sig = lines().signature(4, "pub fn set", &params, " -> Self").unwrap();
+                    let ours = format!("impl S {{\n{sig}        self\n    }}\n}}\n");
+                    let params = params.join(", ");
+                    let theirs = pretty(&format!("impl S {{ pub fn set({params}) -> Self {{ self }} }}"));
+                    assert_eq!(ours, theirs);
+                }
+            }
         }
     }
 
@@ -508,7 +571,7 @@ mod tests {
 
     #[test]
     fn generic_field_types_break_where_prettyplease_breaks_them() {
-        for name in names() {
+        for name in wide_names() {
             for ty in [
                 format!("Option<{name}>"),
                 format!("Option<Clearable<Vec<{name}>>>"),
