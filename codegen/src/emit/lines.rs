@@ -111,6 +111,12 @@ impl<'a> Lines<'a> {
         if indent.len() + head.len() + " {".len() <= TRUSTED_WIDTH {
             return Ok(format!("{indent}{head} {{\n"));
         }
+        // An impl of a trait for a type that is a path: broken before `for`.
+        if let Some((trait_part, ty)) = head.split_once(" for ").filter(|(t, _)| t.starts_with("impl")) {
+            if is_path(ty) && !trait_part.contains(" for ") && indent.len() + trait_part.len() <= TRUSTED_WIDTH {
+                return Ok(format!("{indent}{trait_part}\n{indent}for {ty} {{\n"));
+            }
+        }
         let nesting = depth / 4;
         let wrapped = format!("{}{head} {{}}{}", "fn f() {\n".repeat(nesting), "\n}".repeat(nesting));
         let printed = self.print(&wrapped)?;
@@ -145,6 +151,37 @@ impl<'a> Lines<'a> {
             return Ok(text);
         }
         self.line(depth, Context::Statement, &format!("{head}({}){tail}", args.join(", ")))
+    }
+
+    /// A call with generic arguments, `{path}::<{generics}>({args})`, as the tail
+    /// expression of a function at `depth`: on one line, or with its generic
+    /// arguments broken, then its arguments too if their line does not fit, as
+    /// prettyplease writes them.
+    pub fn generic_call(&self, depth: usize, path: &str, generics: &[&str], args: &[String]) -> Result<String> {
+        let one_line = format!("{path}::<{}>({})", generics.join(", "), args.join(", "));
+        if depth + one_line.len() <= TRUSTED_WIDTH {
+            return Ok(format!("{}{one_line}\n", indent(depth)));
+        }
+        let mut out = format!("{}{path}::<\n", indent(depth));
+        for generic in generics {
+            out.push_str(&format!("{}{generic},\n", indent(depth + 4)));
+        }
+        out.push_str(&delimited(depth, ">", args, "", ONE_LINE_WIDTH));
+        if fits(&out) {
+            Ok(out)
+        } else {
+            self.line(depth, Context::Statement, &one_line)
+        }
+    }
+
+    /// An associated type of an `impl`, `type {name} = {ty};`, at `depth`: on one
+    /// line, however wide, when `ty` is a path (which prettyplease does not break).
+    pub fn associated_type(&self, depth: usize, name: &str, ty: &str) -> Result<String> {
+        let line = format!("type {name} = {ty};");
+        if is_path(ty) {
+            return Ok(format!("{}{line}\n", indent(depth)));
+        }
+        self.line(depth, Context::ImplItem, &line)
     }
 
     /// A struct expression `{head}{path} {{ fields }}{tail}` at `depth`: on one
@@ -239,6 +276,14 @@ impl<'a> Lines<'a> {
         if width > ARM_WIDTH && fits(&block) {
             return Ok(block);
         }
+        // A call with one method called on it (`decode(value).map(Self::A)`): the
+        // method on a line of its own.
+        if let (true, Some([call, method])) = (width > ARM_WIDTH, top_level_segments(body).as_deref()) {
+            let chain = format!("{indent}{pattern} => {{\n{indent}    {call}\n{indent}        .{method}\n{indent}}}\n");
+            if call.ends_with(')') && method.ends_with(')') && fits(&chain) {
+                return Ok(chain);
+            }
+        }
         self.line(depth, Context::Arm, &one_line)
     }
 
@@ -315,8 +360,11 @@ fn typed(depth: usize, prefix: &str, ty: &str) -> Option<String> {
 fn params_broken(depth: usize, head: &str, params: &[String], tail: &str) -> Option<String> {
     let indent = indent(depth);
     let mut out = format!("{indent}{head}(\n");
-    let close = format!("{indent}){tail} {{\n");
-    if !fits(&out) || !fits(&close) {
+    let mut close = format!("{indent}){tail} {{\n");
+    if !fits(&close) {
+        close = return_type_broken(depth, tail)?;
+    }
+    if !fits(&out) {
         return None;
     }
     for (i, param) in params.iter().enumerate() {
@@ -332,6 +380,23 @@ fn params_broken(depth: usize, head: &str, params: &[String], tail: &str) -> Opt
     }
     out.push_str(&close);
     Some(out)
+}
+
+/// The close of a signature whose params are broken, `) -> {ty} {`, with the
+/// arguments of its return type (`Result<A, B>`) broken, as prettyplease breaks
+/// them when the line does not fit; `None` unless each argument is a path.
+fn return_type_broken(depth: usize, tail: &str) -> Option<String> {
+    let (outer, args) = tail.strip_prefix(" -> ")?.strip_suffix('>')?.split_once('<')?;
+    let indent = indent(depth);
+    let mut out = format!("{indent}) -> {outer}<\n");
+    for arg in args.split(", ") {
+        if !is_path(arg) {
+            return None;
+        }
+        out.push_str(&format!("{}{arg},\n", self::indent(depth + 4)));
+    }
+    out.push_str(&format!("{indent}> {{\n"));
+    fits(out.lines().next()?).then_some(out)
 }
 
 /// Whether `text` is a path (`stripe_runtime::Address`), which prettyplease does
@@ -402,6 +467,12 @@ fn chain_segments(value: &str) -> Option<Vec<&str>> {
     if !value.starts_with("self.") {
         return None;
     }
+    top_level_segments(value).filter(|segments| segments.len() > 2)
+}
+
+/// `value` split at the dots outside brackets and strings (`a(b.c).d()` gives
+/// `a(b.c)` and `d()`); `None` if its brackets do not match.
+fn top_level_segments(value: &str) -> Option<Vec<&str>> {
     let (mut segments, mut start, mut depth, mut in_string) = (Vec::new(), 0, 0usize, false);
     let mut escaped = false;
     for (i, c) in value.char_indices() {
@@ -419,7 +490,7 @@ fn chain_segments(value: &str) -> Option<Vec<&str>> {
         }
     }
     segments.push(&value[start..]);
-    (segments.len() > 2).then_some(segments)
+    Some(segments)
 }
 
 /// Whether every line of `text` fits [`TRUSTED_WIDTH`].
@@ -519,10 +590,12 @@ mod tests {
 
     #[test]
     fn arms_break_where_prettyplease_breaks_them() {
-        for name in names() {
+        for name in wide_names() {
             for (pattern, body) in [
                 (format!("\"{name}\""), "value.fill(&mut self.a)".to_string()),
                 ("Self::A".into(), format!("\"{name}\"")),
+                (format!("Some(\"{name}\")"), format!("stripe_runtime::decode(value, \"{name}\").map(Self::{name})")),
+                ("Some(\"a\")".into(), format!("stripe_runtime::decode(value, \"{name}\").map(Self::A)")),
             ] {
                 let arm = lines().arm(12, &pattern, &body).unwrap();
                 let ours = format!("impl S {{\n    fn f() {{\n        match x {{\n{arm}        }}\n    }}\n}}\n");
@@ -590,6 +663,40 @@ mod tests {
     }
 
     #[test]
+    fn return_types_break_where_prettyplease_breaks_them() {
+        for name in wide_names() {
+            let tail = format!(" -> Result<{name}, MissingField>");
+            let sig = lines().signature(12, "fn finish", &["self".to_string()], &tail).unwrap();
+            let ours = format!("fn g() {{\n    impl S {{\n        fn h() {{\n{sig}                x\n            }}\n        }}\n    }}\n}}\n");
+            let theirs = pretty(&format!("fn g() {{ impl S {{ fn h() {{ fn finish(self){tail} {{ x }} }} }} }}"));
+            assert_eq!(ours, theirs);
+        }
+    }
+
+    #[test]
+    fn generic_calls_break_where_prettyplease_breaks_them() {
+        for name in wide_names() {
+            let args = ["deserializer".to_string(), format!("\"{name}\"")];
+            let call = lines().generic_call(8, "decode_struct", &["D", "Slots"], &args).unwrap();
+            let ours = format!("impl S {{\n    fn f() -> X {{\n{call}    }}\n}}\n");
+            let theirs =
+                pretty(&format!("impl S {{ fn f() -> X {{ decode_struct::<D, Slots>(deserializer, \"{name}\") }} }}"));
+            assert_eq!(ours, theirs);
+        }
+    }
+
+    #[test]
+    fn associated_types_are_laid_out_as_prettyplease_does() {
+        for name in wide_names() {
+            for ty in [name.clone(), format!("Option<{name}>")] {
+                let item = lines().associated_type(8, "Value", &ty).unwrap();
+                let ours = format!("fn g() {{\n    impl S for T {{\n{item}    }}\n}}\n");
+                assert_eq!(ours, pretty(&format!("fn g() {{ impl S for T {{ type Value = {ty}; }} }}")));
+            }
+        }
+    }
+
+    #[test]
     fn lines_that_do_not_fit_are_laid_out_by_prettyplease_in_place() {
         for name in names() {
             let field = lines().line(4, Context::StructField, &format!("pub a: Option<Vec<{name}>>,")).unwrap();
@@ -607,6 +714,22 @@ mod tests {
             let head = lines().head(0, &format!("impl<'de> Deserialize<'de> for {name}")).unwrap();
             let theirs = pretty(&format!("impl<'de> Deserialize<'de> for {name} {{ fn f() {{}} }}"));
             assert_eq!(format!("{head}    fn f() {{}}\n}}\n"), theirs);
+        }
+    }
+
+    #[test]
+    fn impl_heads_break_where_prettyplease_breaks_them() {
+        for name in wide_names() {
+            for head in [
+                format!("impl<'de> Deserialize<'de> for {name}"),
+                format!("impl Serialize for {name}"),
+                format!("impl stripe_runtime::Object for {name}"),
+                format!("impl From<{name}> for {name}"),
+            ] {
+                let ours = lines().head(0, &head).unwrap();
+                let theirs = pretty(&format!("{head} {{ fn f() {{}} }}"));
+                assert_eq!(format!("{ours}    fn f() {{}}\n}}\n"), theirs);
+            }
         }
     }
 }

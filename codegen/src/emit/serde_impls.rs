@@ -107,7 +107,7 @@ pub fn deserialize_impl(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -
         out += &format!("        struct {slots} {{\n{slot_decls}        }}\n\n");
     }
     out += &lines.head(8, &format!("impl<'a> {field_slots}<'a> for {slots}"))?;
-    out += &lines.line(12, Context::ImplItem, &format!("type Value = {name};"))?;
+    out += &lines.associated_type(12, "Value", name)?;
     out.push('\n');
     let params = ["&mut self".to_string(), format!("{key}: &str"), "value: V".to_string()];
     out += &lines.signature(12, &format!("fn fill<V: {field_value}<'a>>"), &params, " -> Result<(), V::Error>")?;
@@ -122,7 +122,7 @@ pub fn deserialize_impl(ir: &Ir, def: &TypeDef, s: &Struct, scope: &mut Scope) -
     out += &lines.signature(12, "fn finish", &["self".to_string()], &format!(" -> Result<{name}, {missing}>"))?;
     out += &lines.struct_expr(16, "Ok(", name, &values, ")")?;
     out.push_str("            }\n        }\n\n");
-    out += &lines.line(8, Context::Statement, &format!("{decode}::<D, {slots}>(deserializer, {type_name})"))?;
+    out += &lines.generic_call(8, &decode, &["D", slots], &["deserializer".to_string(), type_name])?;
     out.push_str("    }\n}\n");
     Ok(Code::Laid(out))
 }
