@@ -489,7 +489,7 @@ mod tests {
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
         // Every key and string of Stripe's document, as words.
         let strings = text.split('"').filter(|s| s.len() < 200);
-        samples.extend(strings.map(|s| super::words(s)).chain(["Type_ field".to_string()]));
+        samples.extend(strings.map(super::words).chain(["Type_ field".to_string()]));
         assert!(samples.len() > 100_000);
         for words in &samples {
             // Twice: made, then from the parts made before.
