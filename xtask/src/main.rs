@@ -259,6 +259,9 @@ fn codegen(options: pipeline::Options, check: bool, timings: bool) -> ExitCode {
     if timings {
         print_timings(&generated.timings, write, started.elapsed());
     }
+    // The process ends here: the OS takes back the crate's files and IR at once,
+    // sooner than freeing them one by one would (about 2 ms for the whole API).
+    std::mem::forget((plan, generated));
     ExitCode::SUCCESS
 }
 
