@@ -143,7 +143,7 @@ impl<'a> Lines<'a> {
     /// `depth`: on one line, or an argument per line, as prettyplease writes them.
     pub fn call(&self, depth: usize, head: &str, args: &[String], tail: &str) -> Result<String> {
         let text = delimited(depth, head, args, tail, ONE_LINE_WIDTH);
-        if fits(&text) {
+        if fits_but_atoms(&text) {
             return Ok(text);
         }
         if depth == 0 {
@@ -151,6 +151,25 @@ impl<'a> Lines<'a> {
             return Ok(text);
         }
         self.line(depth, Context::Statement, &format!("{head}({}){tail}", args.join(", ")))
+    }
+
+    /// A method call statement `{receiver}.{method}(args);` at `depth`: on one
+    /// line, or with the method on a line of its own, then an argument per line
+    /// if that line does not fit either, as prettyplease writes them.
+    pub fn method_call(&self, depth: usize, receiver: &str, method: &str, args: &[String]) -> Result<String> {
+        let one_line = format!("{receiver}.{method}({});", args.join(", "));
+        if depth + one_line.len() <= TRUSTED_WIDTH {
+            return Ok(format!("{}{one_line}\n", indent(depth)));
+        }
+        let text = format!(
+            "{}{receiver}\n{}",
+            indent(depth),
+            delimited(depth + 4, &format!(".{method}"), args, ";", ONE_LINE_WIDTH)
+        );
+        if fits_but_atoms(&text) {
+            return Ok(text);
+        }
+        self.line(depth, Context::Statement, &one_line)
     }
 
     /// A call with generic arguments, `{path}::<{generics}>({args})`, as the tail
@@ -493,6 +512,22 @@ fn top_level_segments(value: &str) -> Option<Vec<&str>> {
     Some(segments)
 }
 
+/// Whether every line of `text` fits [`TRUSTED_WIDTH`] but those of one argument
+/// that is a path or a string literal (`"name",`), which prettyplease leaves wider
+/// than its margin on a line of their own.
+fn fits_but_atoms(text: &str) -> bool {
+    text.lines().all(|line| {
+        let item = line.trim_start().strip_suffix(',');
+        line.len() <= TRUSTED_WIDTH || item.is_some_and(|item| is_path(item) || is_plain_string(item))
+    })
+}
+
+/// Whether `text` is a string literal without quotes or escapes inside.
+fn is_plain_string(text: &str) -> bool {
+    let inner = text.strip_prefix('"').and_then(|rest| rest.strip_suffix('"'));
+    inner.is_some_and(|inner| !inner.contains(['"', '\\']))
+}
+
 /// Whether every line of `text` fits [`TRUSTED_WIDTH`].
 fn fits(text: &str) -> bool {
     text.lines().all(|line| line.len() <= TRUSTED_WIDTH)
@@ -606,8 +641,20 @@ mod tests {
     }
 
     #[test]
+    fn method_calls_break_where_prettyplease_breaks_them() {
+        for name in wide_names() {
+            let field = name.to_lowercase();
+            let args = [format!("\"{field}\""), format!("&self.{field}")];
+            let call = lines().method_call(8, "fields", "field", &args).unwrap();
+            let ours = format!("impl S {{\n    fn f() {{\n{call}    }}\n}}\n");
+            let theirs = pretty(&format!("impl S {{ fn f() {{ fields.field(\"{field}\", &self.{field}); }} }}"));
+            assert_eq!(ours, theirs);
+        }
+    }
+
+    #[test]
     fn calls_break_where_prettyplease_breaks_them() {
-        for name in names() {
+        for name in wide_names() {
             let args = ["serializer".to_string(), format!("\"{name}\""), "1".to_string()];
             let call = lines().call(8, "let mut fields = W::new", &args, ";").unwrap();
             let ours = format!("impl S {{\n    fn f() {{\n{call}    }}\n}}\n");

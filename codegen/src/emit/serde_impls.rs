@@ -53,7 +53,7 @@ pub fn serialize_impl(def: &TypeDef, s: &Struct, scope: &mut Scope) -> Result<Co
         let args = ["serializer".to_string(), type_name, members.len().to_string()];
         out += &lines.call(8, &format!("let mut fields = {writer}::new"), &args, ";")?;
         for Member { rust, wire, .. } in &members {
-            out += &lines.line(8, Context::Statement, &format!("fields.field({wire}, &self.{rust});"))?;
+            out += &lines.method_call(8, "fields", "field", &[wire.clone(), format!("&self.{rust}")])?;
         }
         out.push_str("        fields.end()\n");
     }
