@@ -281,6 +281,29 @@ impl<'a> Lines<'a> {
         }
     }
 
+    /// A tuple variant of an enum, `{name}({ty}),`, at `depth`: on one line, or
+    /// with its type on a line of its own (broken as a field's, see [`typed`]), as
+    /// prettyplease writes them.
+    pub fn variant(&self, depth: usize, name: &str, ty: &str) -> Result<String> {
+        let one_line = format!("{name}({ty}),");
+        if depth + one_line.len() <= TRUSTED_WIDTH {
+            return Ok(format!("{}{one_line}\n", indent(depth)));
+        }
+        // The type's comma is written only because the variant is broken: it does
+        // not count towards the width.
+        let width = depth + 4 + ty.len();
+        let inner = match width {
+            _ if width <= TRUSTED_WIDTH => Some(format!("{}{ty},\n", indent(depth + 4))),
+            _ if width == TRUSTED_WIDTH + 1 => None,
+            _ => typed(depth + 4, "", ty),
+        };
+        let open = format!("{}{name}(\n", indent(depth));
+        match inner {
+            Some(inner) if fits(&open) => Ok(format!("{open}{inner}{}),\n", indent(depth))),
+            _ => self.line(depth, Context::Variant, &one_line),
+        }
+    }
+
     /// A match arm `{pattern} => {body},` at `depth`: on one line if it is at most
     /// [`ARM_WIDTH`] wide, else with its body in a block, as prettyplease writes
     /// them.
@@ -649,6 +672,23 @@ mod tests {
             let ours = format!("impl S {{\n    fn f() {{\n{call}    }}\n}}\n");
             let theirs = pretty(&format!("impl S {{ fn f() {{ fields.field(\"{field}\", &self.{field}); }} }}"));
             assert_eq!(ours, theirs);
+        }
+    }
+
+    #[test]
+    fn variants_break_where_prettyplease_breaks_them() {
+        for name in wide_names() {
+            for (variant, ty) in [
+                (name.clone(), name.clone()),
+                (name.clone(), format!("Box<{name}>")),
+                ("A".to_string(), format!("Box<{name}>")),
+                (name.clone(), "String".to_string()),
+                (name.clone(), format!("BTreeMap<String, {name}>")),
+            ] {
+                let ours = lines().variant(4, &variant, &ty).unwrap();
+                let theirs = pretty(&format!("enum E {{ {variant}({ty}), }}"));
+                assert_eq!(format!("enum E {{\n{ours}}}\n"), theirs);
+            }
         }
     }
 

@@ -3,7 +3,7 @@
 
 use super::code::{string_literal, Code};
 use super::doc_attrs::{doc_lines, member_doc_lines};
-use super::lines::{Context, Lines};
+use super::lines::Lines;
 use super::scope::Scope;
 use super::syntax::{checked, spelled_text};
 use super::TypeItems;
@@ -30,7 +30,7 @@ pub fn emit_union(ir: &Ir, def: &TypeDef, u: &Union, scope: &mut Scope) -> Resul
             None => format!("A `{}`.", variant.rust_name),
         };
         variants += &member_doc_lines(&doc, scope);
-        variants += &lines.line(4, Context::Variant, &format!("{v}({ty}),"))?;
+        variants += &lines.variant(4, v, &ty)?;
         let path = ["Self::", v].concat();
         if let Some(object) = &variant.object {
             let object = string_literal(object);
