@@ -587,6 +587,13 @@ mod tests {
         prettyplease::unparse(&syn::parse_file(code).expect("valid Rust"))
     }
 
+    /// Asserts that `laid`, statements at depth 8, is how prettyplease lays out
+    /// `code` in the body of a method.
+    fn assert_in_a_method(laid: &str, code: &str) {
+        let ours = format!("impl S {{\n    fn f() {{\n{laid}    }}\n}}\n");
+        assert_eq!(ours, pretty(&format!("impl S {{ fn f() {{ {code} }} }}")));
+    }
+
     /// Names from one to 80 letters: every construct below crosses its widths.
     fn names() -> impl Iterator<Item = String> {
         (1..=80).map(|n| "A".repeat(n))
@@ -669,9 +676,7 @@ mod tests {
             let field = name.to_lowercase();
             let args = [format!("\"{field}\""), format!("&self.{field}")];
             let call = lines().method_call(8, "fields", "field", &args).unwrap();
-            let ours = format!("impl S {{\n    fn f() {{\n{call}    }}\n}}\n");
-            let theirs = pretty(&format!("impl S {{ fn f() {{ fields.field(\"{field}\", &self.{field}); }} }}"));
-            assert_eq!(ours, theirs);
+            assert_in_a_method(&call, &format!("fields.field(\"{field}\", &self.{field});"));
         }
     }
 
@@ -697,10 +702,7 @@ mod tests {
         for name in wide_names() {
             let args = ["serializer".to_string(), format!("\"{name}\""), "1".to_string()];
             let call = lines().call(8, "let mut fields = W::new", &args, ";").unwrap();
-            let ours = format!("impl S {{\n    fn f() {{\n{call}    }}\n}}\n");
-            let theirs =
-                pretty(&format!("impl S {{ fn f() {{ let mut fields = W::new(serializer, \"{name}\", 1); }} }}"));
-            assert_eq!(ours, theirs);
+            assert_in_a_method(&call, &format!("let mut fields = W::new(serializer, \"{name}\", 1);"));
         }
     }
 
@@ -710,9 +712,7 @@ mod tests {
             let value = format!("{}.into_iter().map(Into::into).collect()", name.to_lowercase());
             for calls in [vec!["Some"], vec!["Some", "Clearable::Set"], vec!["Some", "Box::new", "Clearable::Set"]] {
                 let statement = lines().nested_call(8, "self.a = ", &calls, &value, ";").unwrap();
-                let ours = format!("impl S {{\n    fn f() {{\n{statement}    }}\n}}\n");
-                let theirs = pretty(&format!("impl S {{ fn f() {{ self.a = {}; }} }}", super::nest(&calls, &value)));
-                assert_eq!(ours, theirs);
+                assert_in_a_method(&statement, &format!("self.a = {};", super::nest(&calls, &value)));
             }
         }
     }
@@ -765,10 +765,7 @@ mod tests {
         for name in wide_names() {
             let args = ["deserializer".to_string(), format!("\"{name}\"")];
             let call = lines().generic_call(8, "decode_struct", &["D", "Slots"], &args).unwrap();
-            let ours = format!("impl S {{\n    fn f() -> X {{\n{call}    }}\n}}\n");
-            let theirs =
-                pretty(&format!("impl S {{ fn f() -> X {{ decode_struct::<D, Slots>(deserializer, \"{name}\") }} }}"));
-            assert_eq!(ours, theirs);
+            assert_in_a_method(&call, &format!("decode_struct::<D, Slots>(deserializer, \"{name}\")"));
         }
     }
 
@@ -794,9 +791,8 @@ mod tests {
 
             let statement = format!("self.a = Some(Clearable::Set({name}.into_iter().map(Into::into).collect()));");
             let statement = lines().line(8, Context::Statement, &statement).unwrap();
-            let theirs =
-                pretty(&format!("impl S {{ fn f() {{ self.a = Some(Clearable::Set({name}.into_iter().map(Into::into).collect())); }} }}"));
-            assert_eq!(format!("impl S {{\n    fn f() {{\n{statement}    }}\n}}\n"), theirs);
+            let code = format!("self.a = Some(Clearable::Set({name}.into_iter().map(Into::into).collect()));");
+            assert_in_a_method(&statement, &code);
 
             let head = lines().head(0, &format!("impl<'de> Deserialize<'de> for {name}")).unwrap();
             let theirs = pretty(&format!("impl<'de> Deserialize<'de> for {name} {{ fn f() {{}} }}"));
