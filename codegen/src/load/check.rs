@@ -12,6 +12,32 @@ fn is_free_form(key: &str) -> bool {
     key.starts_with("x-") || matches!(key, "example" | "examples" | "default" | "enum" | "links")
 }
 
+/// Where a key of a schema holds nested schemas (see [`nested`]).
+enum Nested<'v> {
+    /// `properties`: a schema per property.
+    Properties(&'v Map<String, Value>),
+    /// `items`, `additionalProperties`, `not`: one schema.
+    One(&'v Value),
+    /// `allOf`, `anyOf`, `oneOf`: a list of schemas.
+    List(&'v [Value]),
+}
+
+/// The schemas nested in the entry `key: child` of a schema, as `openapiv3` reads
+/// them.
+fn nested<'v>(key: &str, child: &'v Value) -> Option<Nested<'v>> {
+    match (key, child) {
+        ("properties", Value::Object(properties)) => Some(Nested::Properties(properties)),
+        ("items" | "additionalProperties" | "not", Value::Object(_)) => Some(Nested::One(child)),
+        ("allOf" | "anyOf" | "oneOf", Value::Array(items)) => Some(Nested::List(items)),
+        _ => None,
+    }
+}
+
+/// Whether a schema is a reference: `openapiv3` reads nothing else of it.
+fn is_reference(schema: &Map<String, Value>) -> bool {
+    schema.get("$ref").is_some_and(Value::is_string)
+}
+
 /// Which schemas [`check_schemas`] checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Checked {
@@ -92,21 +118,21 @@ fn failure_cost(schema: &Value) -> u64 {
 /// [`Checker::schema`] finds them.
 fn depth_and_levels(schema: &Value) -> (u32, u64) {
     let Value::Object(map) = schema else { return (1, 1) };
-    if map.get("$ref").is_some_and(Value::is_string) {
+    if is_reference(map) {
         return (1, 1);
     }
     let (mut depth, mut levels) = (0, 1);
-    let mut nested = |child: &Value| {
+    let mut add = |child: &Value| {
         let (d, n) = depth_and_levels(child);
         depth = depth.max(d);
         levels += n;
     };
     for (key, child) in map {
-        match (key.as_str(), child) {
-            ("properties", Value::Object(properties)) => properties.values().for_each(&mut nested),
-            ("items" | "additionalProperties" | "not", Value::Object(_)) => nested(child),
-            ("allOf" | "anyOf" | "oneOf", Value::Array(items)) => items.iter().for_each(&mut nested),
-            _ => {}
+        match nested(key, child) {
+            Some(Nested::Properties(properties)) => properties.values().for_each(&mut add),
+            Some(Nested::One(child)) => add(child),
+            Some(Nested::List(items)) => items.iter().for_each(&mut add),
+            None => {}
         }
     }
     (depth + 1, levels)
@@ -171,16 +197,15 @@ impl Checker<'_> {
     /// level, parsed the way the real parse will parse it.
     fn schema(&mut self, value: &Value) -> Result<()> {
         let Value::Object(map) = value else { return self.level(value) };
-        // A reference: `openapiv3` reads nothing else of it.
-        if map.get("$ref").is_some_and(Value::is_string) {
+        if is_reference(map) {
             return Ok(());
         }
         let placeholder = || Value::Object(Map::new());
         let mut level = Map::new();
         for (key, child) in map {
             self.path.push(key.clone());
-            let shallow = match (key.as_str(), child) {
-                ("properties", Value::Object(properties)) => {
+            let shallow = match (nested(key, child), key.as_str(), child) {
+                (Some(Nested::Properties(properties)), ..) => {
                     let mut names = Map::new();
                     for (name, property) in properties {
                         self.path.push(name.clone());
@@ -190,11 +215,11 @@ impl Checker<'_> {
                     }
                     Value::Object(names)
                 }
-                ("items" | "additionalProperties" | "not", Value::Object(_)) => {
+                (Some(Nested::One(child)), ..) => {
                     self.schema(child)?;
                     placeholder()
                 }
-                ("allOf" | "anyOf" | "oneOf", Value::Array(items)) => {
+                (Some(Nested::List(items)), ..) => {
                     for (i, item) in items.iter().enumerate() {
                         self.path.push(i.to_string());
                         self.schema(item)?;
@@ -204,9 +229,9 @@ impl Checker<'_> {
                 }
                 // What any value may be, or any string: cheaper stand-ins than copies,
                 // for the parse of this level.
-                ("example" | "default", _) => Value::Null,
-                (key, _) if key.starts_with("x-") => Value::Null,
-                ("description" | "title", Value::String(_)) => Value::String(String::new()),
+                (None, "example" | "default", _) => Value::Null,
+                (None, key, _) if key.starts_with("x-") => Value::Null,
+                (None, "description" | "title", Value::String(_)) => Value::String(String::new()),
                 _ => child.clone(),
             };
             self.path.pop();
