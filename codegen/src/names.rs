@@ -130,17 +130,22 @@ fn upper_camel_words(words: &str) -> String {
         let mut parts = parts.borrow_mut();
         let mut name = String::with_capacity(words.len());
         for part in words.split(' ').filter(|part| !part.is_empty()) {
-            match parts.get(part) {
-                Some(camel) => name.push_str(camel),
-                None => {
-                    let camel = part.to_upper_camel_case();
-                    name.push_str(&camel);
-                    parts.insert(part.to_string(), camel);
-                }
-            }
+            name.push_str(cached(&mut parts, part, |part| part.to_upper_camel_case()));
         }
         name
     })
+}
+
+/// `make(raw)`, from `cache` if it was made before (else made and kept there).
+pub(crate) fn cached<'c>(
+    cache: &'c mut rustc_hash::FxHashMap<String, String>,
+    raw: &str,
+    make: fn(&str) -> String,
+) -> &'c str {
+    if !cache.contains_key(raw) {
+        cache.insert(raw.to_string(), make(raw));
+    }
+    &cache[raw]
 }
 
 fn snake(raw: &str) -> String {

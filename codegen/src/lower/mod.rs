@@ -44,7 +44,7 @@ use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use crate::config::{pattern_matches, Refinement};
 use crate::error::{pointer_push, Error, Result};
 use crate::ir::{Ir, TypeDef, TypeId, TypeKind, TypeRef, Usage};
-use crate::names::Namespace;
+use crate::names::{cached, Namespace};
 use crate::whole::Whole;
 
 pub use crate::config::Policy;
@@ -272,23 +272,13 @@ struct NameCache {
 impl NameCache {
     /// [`crate::names::field_name`] of `raw`.
     fn field(&mut self, raw: &str) -> String {
-        cached(&mut self.fields, raw, crate::names::field_name)
+        cached(&mut self.fields, raw, crate::names::field_name).to_string()
     }
 
     /// [`crate::names::variant_name`] of `raw`.
     fn variant(&mut self, raw: &str) -> String {
-        cached(&mut self.variants, raw, crate::names::variant_name)
+        cached(&mut self.variants, raw, crate::names::variant_name).to_string()
     }
-}
-
-/// `make(raw)`, from `cache` if it was made before.
-fn cached(cache: &mut FxHashMap<String, String>, raw: &str, make: fn(&str) -> String) -> String {
-    if let Some(name) = cache.get(raw) {
-        return name.clone();
-    }
-    let name = make(raw);
-    cache.insert(raw.to_string(), name.clone());
-    name
 }
 
 impl<'a> Lowerer<'a> {
