@@ -289,14 +289,8 @@ impl<'a> Lines<'a> {
         if depth + one_line.len() <= TRUSTED_WIDTH {
             return Ok(format!("{}{one_line}\n", indent(depth)));
         }
-        // The type's comma is written only because the variant is broken: it does
-        // not count towards the width.
-        let width = depth + 4 + ty.len();
-        let inner = match width {
-            _ if width <= TRUSTED_WIDTH => Some(format!("{}{ty},\n", indent(depth + 4))),
-            _ if width == TRUSTED_WIDTH + 1 => None,
-            _ => typed(depth + 4, "", ty),
-        };
+        // The type's comma is written only because the variant is broken.
+        let inner = item(depth + 4, "", ty, false);
         let open = format!("{}{name}(\n", indent(depth));
         match inner {
             Some(inner) if fits(&open) => Ok(format!("{open}{inner}{}),\n", indent(depth))),
@@ -315,15 +309,18 @@ impl<'a> Lines<'a> {
         }
         let one_line = format!("{pattern} => {body},");
         let block = format!("{indent}{pattern} => {{\n{indent}    {body}\n{indent}}}\n");
-        if width > ARM_WIDTH && fits(&block) {
-            return Ok(block);
-        }
-        // A call with one method called on it (`decode(value).map(Self::A)`): the
-        // method on a line of its own.
-        if let (true, Some([call, method])) = (width > ARM_WIDTH, top_level_segments(body).as_deref()) {
-            let chain = format!("{indent}{pattern} => {{\n{indent}    {call}\n{indent}        .{method}\n{indent}}}\n");
-            if call.ends_with(')') && method.ends_with(')') && fits(&chain) {
-                return Ok(chain);
+        if width > ARM_WIDTH {
+            if fits(&block) {
+                return Ok(block);
+            }
+            // A call with one method called on it (`decode(value).map(Self::A)`): the
+            // method on a line of its own.
+            if let Some([call, method]) = top_level_segments(body).as_deref() {
+                let chain =
+                    format!("{indent}{pattern} => {{\n{indent}    {call}\n{indent}        .{method}\n{indent}}}\n");
+                if call.ends_with(')') && method.ends_with(')') && fits(&chain) {
+                    return Ok(chain);
+                }
             }
         }
         self.line(depth, Context::Arm, &one_line)
@@ -397,6 +394,20 @@ fn typed(depth: usize, prefix: &str, ty: &str) -> Option<String> {
     broken(depth, prefix, &outer, inner, ",", GENERICS).filter(|text| fits(text.lines().next().unwrap_or("")))
 }
 
+/// `{prefix}{ty},`, an item of a list broken one per line, at `depth`: on one
+/// line if it fits, counting its comma only if `comma_counts` (the last item's
+/// comma, written only because the list is broken, does not count), else as
+/// [`typed`] lays it out; `None` where prettyplease's layout is not known (a line
+/// one column wider than the margin with a comma that may not count).
+fn item(depth: usize, prefix: &str, ty: &str, comma_counts: bool) -> Option<String> {
+    let width = depth + prefix.len() + ty.len() + usize::from(comma_counts);
+    match width {
+        _ if width <= TRUSTED_WIDTH => Some([&indent(depth), prefix, ty, ",\n"].concat()),
+        _ if width == TRUSTED_WIDTH + 1 => None,
+        _ => typed(depth, prefix, ty),
+    }
+}
+
 /// A function's signature with a param per line (see [`Lines::signature`]), each
 /// as [`typed`] lays it out; `None` where prettyplease's layout is not known.
 fn params_broken(depth: usize, head: &str, params: &[String], tail: &str) -> Option<String> {
@@ -410,15 +421,11 @@ fn params_broken(depth: usize, head: &str, params: &[String], tail: &str) -> Opt
         return None;
     }
     for (i, param) in params.iter().enumerate() {
-        // The last param's comma is written only because the params are broken:
-        // it does not count towards the width; another's does.
-        let width = depth + 4 + param.len() + usize::from(i + 1 < params.len());
-        match param.split_once(": ") {
-            _ if width <= TRUSTED_WIDTH => out.push_str(&format!("{}{param},\n", self::indent(depth + 4))),
-            _ if width == TRUSTED_WIDTH + 1 => return None,
-            Some((name, ty)) => out.push_str(&typed(depth + 4, &format!("{name}: "), ty)?),
-            None => return None,
-        }
+        // The last param's comma is written only because the params are broken.
+        let comma_counts = i + 1 < params.len();
+        let (prefix, ty) =
+            param.split_once(": ").map_or((String::new(), param.as_str()), |(name, ty)| (format!("{name}: "), ty));
+        out.push_str(&item(depth + 4, &prefix, ty, comma_counts)?);
     }
     out.push_str(&close);
     Some(out)
