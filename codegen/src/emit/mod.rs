@@ -223,16 +223,21 @@ impl ModuleTree {
         let mut modules: BTreeMap<Vec<String>, Module> = BTreeMap::new();
         modules.insert(Vec::new(), Module::default());
         for (i, def) in ir.types.iter().enumerate() {
-            modules.entry(def.module.clone()).or_default().types.push(TypeId(i));
-            for depth in 0..def.module.len() {
-                let parent = def.module[..depth].to_vec();
-                modules.entry(parent).or_default().children.insert(def.module[depth].clone());
+            match modules.get_mut(def.module.as_slice()) {
+                Some(module) => module.types.push(TypeId(i)),
+                None => {
+                    modules.insert(def.module.clone(), Module { types: vec![TypeId(i)], ..Module::default() });
+                    for depth in 0..def.module.len() {
+                        let parent = modules.entry(def.module[..depth].to_vec()).or_default();
+                        parent.children.insert(def.module[depth].clone());
+                    }
+                }
             }
         }
         // Within a module: its resource first, then the other models, then the params,
         // each group by name.
         for module in modules.values_mut() {
-            module.types.sort_by_key(|id| {
+            let key = |id: &TypeId| {
                 let def = ir.get(*id);
                 let is_resource = matches!(&def.kind, TypeKind::Struct(s) if s.resource_id.is_some());
                 let group = match def.usage {
@@ -240,8 +245,9 @@ impl ModuleTree {
                     Usage::Response => 1,
                     Usage::Request => 2,
                 };
-                (group, def.name.clone())
-            });
+                (group, def.name.as_str())
+            };
+            module.types.sort_by(|a, b| key(a).cmp(&key(b)));
         }
         ModuleTree { modules }
     }

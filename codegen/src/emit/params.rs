@@ -124,16 +124,16 @@ pub fn param_sites(ir: &Ir) -> HashMap<TypeId, ParamSite> {
             if sites.contains_key(&id) {
                 continue;
             }
-            let def = ir.get(id);
-            let inner: Vec<(&TypeRef, String)> = match &def.kind {
-                TypeKind::Struct(s) => s.fields.iter().map(|f| (&f.ty, format!("{prefix}{}.", f.wire_name))).collect(),
-                TypeKind::Union(u) => u.variants.iter().map(|v| (&v.ty, prefix.clone())).collect(),
-                TypeKind::Enum(_) => Vec::new(),
-            };
-            for (ty, prefix) in inner {
-                if let Some(target) = named_in(ty).filter(|t| ir.get(*t).usage == Usage::Request) {
-                    stack.push((target, prefix));
+            let params_type = |ty: &TypeRef| named_in(ty).filter(|t| ir.get(*t).usage == Usage::Request);
+            match &ir.get(id).kind {
+                TypeKind::Struct(s) => {
+                    let fields = s.fields.iter().filter_map(|f| Some((params_type(&f.ty)?, &f.wire_name)));
+                    stack.extend(fields.map(|(target, wire_name)| (target, format!("{prefix}{wire_name}."))));
                 }
+                TypeKind::Union(u) => {
+                    stack.extend(u.variants.iter().filter_map(|v| Some((params_type(&v.ty)?, prefix.clone()))));
+                }
+                TypeKind::Enum(_) => {}
             }
             sites.insert(id, ParamSite { method: method.clone(), prefix });
         }
