@@ -29,7 +29,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::ir::HttpMethod;
 use crate::refs::SCHEMA_REF;
@@ -64,6 +64,47 @@ pub struct Owners {
     resource_ids: BTreeMap<String, String>,
 }
 
+/// The operations of a path item that [`Owners::decide`] reads.
+const VERBS: [(&str, HttpMethod); 3] =
+    [("get", HttpMethod::Get), ("post", HttpMethod::Post), ("delete", HttpMethod::Delete)];
+
+/// What [`Owners::decide`] reads of a path item: the `responses` of its `get`,
+/// `post` and `delete` operations (`null` for an operation, or an item, that is
+/// no object). Deciding over a tree whose path items are cut down to this gives
+/// the same owners (a test compares them on Stripe's documents).
+pub fn read_of_path_item(item: &Value) -> Value {
+    let Value::Object(item) = item else { return Value::Null };
+    let mut read = Map::new();
+    for (verb, _) in VERBS {
+        let Some(op) = item.get(verb) else { continue };
+        let op = match op {
+            Value::Object(op) => {
+                let responses = op.get("responses").map(|r| ("responses".to_string(), r.clone()));
+                Value::Object(responses.into_iter().collect())
+            }
+            _ => Value::Null,
+        };
+        read.insert(verb.to_string(), op);
+    }
+    Value::Object(read)
+}
+
+/// What [`Owners::decide`] and [`crate::prune::plan`] read of a component schema:
+/// its `x-resourceId` and its `deleted` property (`null` for a schema that is no
+/// object). As for [`read_of_path_item`], a test compares the outcomes.
+pub fn read_of_schema(schema: &Value) -> Value {
+    let Value::Object(schema) = schema else { return Value::Null };
+    let mut read = Map::new();
+    if let Some(id) = schema.get("x-resourceId") {
+        read.insert("x-resourceId".to_string(), id.clone());
+    }
+    if let Some(deleted) = schema.get("properties").and_then(|properties| properties.get("deleted")) {
+        let properties = Map::from_iter([("deleted".to_string(), deleted.clone())]);
+        read.insert("properties".to_string(), Value::Object(properties));
+    }
+    Value::Object(read)
+}
+
 /// The response of an operation: the resource returned, whether as a list, whether not JSON.
 #[derive(Clone, Debug, Default)]
 struct Response {
@@ -80,9 +121,7 @@ impl Owners {
         let mut responses: Vec<(&str, HttpMethod, Response)> = Vec::new();
         if let Some(Value::Object(paths)) = tree.get("paths") {
             for (path, item) in paths {
-                for (verb, method) in
-                    [("get", HttpMethod::Get), ("post", HttpMethod::Post), ("delete", HttpMethod::Delete)]
-                {
+                for (verb, method) in VERBS {
                     if let Some(op) = item.get(verb) {
                         responses.push((path, method, response(op, &resource_ids)));
                     }

@@ -219,13 +219,15 @@ fn hash_while_parsing(bytes: &[u8], policy: &lower::Policy) -> (String, Result<(
 /// [`Whole`]): the same IR as the whole document, at a fraction of the cost.
 pub fn parse_selected(bytes: &[u8], policy: &lower::Policy) -> Result<(openapiv3::OpenAPI, Whole)> {
     let whole = std::cell::RefCell::new(Whole::default());
-    let doc = load::parse_pruned(bytes, &|tree| {
-        let index = crate::refs::RefIndex::of(tree);
-        let decided = Whole::of_index(tree, &index, policy);
-        let plan = crate::prune::plan(tree, &index, &policy.select, &policy.kept_paths(), &decided.owners);
-        *whole.borrow_mut() = decided;
-        crate::prune::apply(tree, plan)
-    })?;
+    let doc = load::parse_pruned(
+        bytes,
+        Some(&|tree, index| {
+            let decided = Whole::of_index(tree, index, policy);
+            let plan = crate::prune::plan(tree, index, &policy.select, &policy.kept_paths(), &decided.owners);
+            *whole.borrow_mut() = decided;
+            plan
+        }),
+    )?;
     Ok((doc, whole.into_inner()))
 }
 

@@ -42,12 +42,12 @@ pub fn apply(tree: &mut Value, plan: Option<Plan>) -> bool {
     let mut removed = false;
     if let Some(Value::Object(paths)) = tree.get_mut("paths") {
         let before = paths.len();
-        paths.retain(|path, _| plan.paths.contains(path));
+        paths.retain(|path, _| plan.keeps_path(path));
         removed |= paths.len() < before;
     }
     if let Some(Value::Object(schemas)) = tree.pointer_mut("/components/schemas") {
         let before = schemas.len();
-        schemas.retain(|name, _| plan.schemas.contains(name));
+        schemas.retain(|name, _| plan.keeps_schema(name));
         removed |= schemas.len() < before;
     }
     removed
@@ -59,9 +59,23 @@ pub struct Plan {
     schemas: HashSet<String>,
 }
 
+impl Plan {
+    /// Whether the entry `key` of `paths` is kept.
+    pub fn keeps_path(&self, key: &str) -> bool {
+        self.paths.contains(key)
+    }
+
+    /// Whether the component schema `name` is kept.
+    pub fn keeps_schema(&self, name: &str) -> bool {
+        self.schemas.contains(name)
+    }
+}
+
 /// What of `tree` lowering the resources matching `select` reads (see [`prune`]),
 /// from its `$ref`s as `index` has found them; `None` if pruning cannot be sure
-/// (see the module's documentation).
+/// (see the module's documentation). Of `tree`, it reads only whether `paths` is an
+/// object, and each component schema's `x-resourceId` (which
+/// [`crate::owners::read_of_schema`] keeps).
 pub fn plan(tree: &Value, index: &RefIndex<'_>, select: &[String], keep: &[String], owners: &Owners) -> Option<Plan> {
     let schemas = tree.pointer("/components/schemas")?.as_object()?;
     let selected: HashSet<&str> = schemas

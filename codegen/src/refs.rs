@@ -42,10 +42,22 @@ impl<'v> RefIndex<'v> {
         let paths: Vec<(&str, &Value)> = entries(tree.get("paths"));
         let schemas: Vec<(&str, &Value)> = entries(tree.pointer("/components/schemas"));
         let jobs: Vec<(&str, &Value)> = paths.iter().chain(&schemas).copied().collect();
-        let mut found = crate::threads::map(&jobs, |(key, value)| refs_in(value, key.starts_with("x-"))).into_iter();
+        let mut found = crate::threads::map(&jobs, |(key, value)| refs_in(value, is_extension(key))).into_iter();
         let paths = paths.iter().map(|(key, _)| (*key, found.next().unwrap_or_default())).collect();
         let schemas = schemas.iter().map(|(key, _)| (*key, found.next().unwrap_or_default())).collect();
         RefIndex { paths, schemas, rest: rest_refs(tree) }
+    }
+
+    /// The `$ref`s of a document given in parts: the tree of the rest of it (its
+    /// `paths` and `components/schemas`, if objects, may be left out), and those of
+    /// each entry of `paths` and of `components/schemas`, found by [`refs_in`] as
+    /// [`RefIndex::of`] finds them.
+    pub fn of_parts(
+        rest: &'v Value,
+        paths: Vec<(&'v str, Vec<Ref<'v>>)>,
+        schemas: HashMap<&'v str, Vec<Ref<'v>>>,
+    ) -> Self {
+        RefIndex { paths, schemas, rest: rest_refs(rest) }
     }
 
     /// How often the document refers to each component schema, outside extensions.
@@ -62,8 +74,10 @@ impl<'v> RefIndex<'v> {
     }
 }
 
-/// Every `$ref` in `value`, which is inside an extension if `in_extension` says so.
-fn refs_in(value: &Value, in_extension: bool) -> Vec<Ref<'_>> {
+/// Every `$ref` in `value`, which is inside an extension if `in_extension` says so
+/// (as the entries of `paths` and of `components/schemas` whose keys start with
+/// `x-` are).
+pub fn refs_in(value: &Value, in_extension: bool) -> Vec<Ref<'_>> {
     let mut refs = Vec::new();
     let mut stack = vec![(value, in_extension)];
     while let Some((value, in_extension)) = stack.pop() {
@@ -81,6 +95,12 @@ fn refs_in(value: &Value, in_extension: bool) -> Vec<Ref<'_>> {
         }
     }
     refs
+}
+
+/// Whether an entry of `paths` or of `components/schemas` counts as an extension,
+/// whose `$ref`s [`References`] does not count.
+pub fn is_extension(key: &str) -> bool {
+    key.starts_with("x-")
 }
 
 /// The `$ref`s of `tree` outside extensions, path items (the entries of an object

@@ -89,6 +89,24 @@ pub(super) fn check_schemas(tree: &Value, non_string_keys: &[String], checked: C
     checked.into_iter().collect()
 }
 
+/// The sum of the [`failure_cost`]s of the schemas that [`check_schemas`] finds in
+/// a JSON document's `tree` (up to `u64::MAX`): if it is within
+/// [`UNCHECKED_BUDGET`], [`Checked::Costly`] checks none of them.
+pub(super) fn total_cost(tree: &Value) -> u64 {
+    let mut found = Vec::new();
+    Checker { path: Vec::new(), non_string_keys: &[] }.find_schemas(tree, &mut found);
+    found.iter().map(|(_, schema)| failure_cost(schema)).fold(0, u64::saturating_add)
+}
+
+/// [`total_cost`] of the entry `key: value` of the object at `parent` (its
+/// reference tokens) in a JSON document.
+pub(super) fn entry_cost(parent: &[&str], key: &str, value: &Value) -> u64 {
+    let mut found = Vec::new();
+    let path = parent.iter().map(|token| token.to_string()).collect();
+    Checker { path, non_string_keys: &[] }.find_in_entry(key, value, &mut found);
+    found.iter().map(|(_, schema)| failure_cost(schema)).fold(0, u64::saturating_add)
+}
+
 /// The schemas of `found` that a failing parse would spend the most time in: all
 /// but those taken, in document order, while the sum of their [`failure_cost`]s
 /// stays within [`UNCHECKED_BUDGET`].
@@ -167,18 +185,8 @@ impl Checker<'_> {
     fn find_schemas<'v>(&mut self, value: &'v Value, out: &mut Vec<Found<'v>>) {
         match value {
             Value::Object(map) => {
-                let schemas_map = self.path.len() == 2 && self.path[0] == "components" && self.path[1] == "schemas";
                 for (key, child) in map {
-                    if is_free_form(key) && !schemas_map {
-                        continue;
-                    }
-                    self.path.push(key.clone());
-                    if schemas_map || key == "schema" {
-                        out.push((self.path.clone(), child));
-                    } else {
-                        self.find_schemas(child, out);
-                    }
-                    self.path.pop();
+                    self.find_in_entry(key, child, out);
                 }
             }
             Value::Array(items) => {
@@ -190,6 +198,22 @@ impl Checker<'_> {
             }
             _ => {}
         }
+    }
+
+    /// [`Checker::find_schemas`] in the entry `key: child` of the object at the
+    /// checker's path.
+    fn find_in_entry<'v>(&mut self, key: &str, child: &'v Value, out: &mut Vec<Found<'v>>) {
+        let schemas_map = self.path.len() == 2 && self.path[0] == "components" && self.path[1] == "schemas";
+        if is_free_form(key) && !schemas_map {
+            return;
+        }
+        self.path.push(key.to_string());
+        if schemas_map || key == "schema" {
+            out.push((self.path.clone(), child));
+        } else {
+            self.find_schemas(child, out);
+        }
+        self.path.pop();
     }
 
     /// Checks the schemas inside `value` (`properties`, `items`,

@@ -20,8 +20,13 @@
 //!   fails, and then every schema is checked, for the pointer of the first error.
 //!
 //! So the document is read twice: once as a plain tree, for all of the above, and
-//! once by `openapiv3`: from the tree, or for a whole JSON document, from its text
-//! in parts (see the `parts` module).
+//! once by `openapiv3`. A JSON document's tree is read in parts, each path item
+//! and component schema on its own, on every thread, and dropped as soon as what
+//! is needed of it is taken; the kept parts are then parsed by `openapiv3` from
+//! their text (see the `survey` module). Anything that way cannot decide (an
+//! error, a repeated key, costly schemas) is left to a read of the whole tree,
+//! which `openapiv3` parses (for a whole JSON document, from its text in parts: see
+//! the `parts` module), and which reports it with its pointer.
 
 use std::io::Read;
 use std::path::Path;
@@ -31,9 +36,12 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::{pointer_push, Error, Location, Result};
+use crate::prune::Plan;
+use crate::refs::RefIndex;
 
 mod check;
 mod parts;
+mod survey;
 mod tree;
 
 use check::{check_schemas, Checked};
@@ -106,22 +114,29 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     out
 }
 
+/// Decides what of a document to keep (see [`crate::prune`]), from its plain tree
+/// and the `$ref`s in it: `None` keeps everything. The tree it is given may hold
+/// only what [`crate::owners::read_of_path_item`] and
+/// [`crate::owners::read_of_schema`] keep of each path item and component schema.
+pub type Planner<'p> = dyn Fn(&Value, &RefIndex<'_>) -> Option<Plan> + 'p;
+
 /// Parses a document (JSON if it starts with `{`, YAML otherwise) and checks that
 /// it is an OpenAPI 3.0 document.
 pub fn parse(bytes: &[u8]) -> Result<OpenAPI> {
-    parse_pruned(bytes, &|_| false)
+    parse_pruned(bytes, None)
 }
 
-/// Parses a document as [`parse`] does, letting `prune` cut the plain tree down
-/// first (see [`crate::prune`]; it returns whether it removed anything): what it
-/// removes is neither checked nor parsed into `openapiv3` types, which is most of
-/// the cost of a large document.
+/// Parses a document as [`parse`] does, cut down first to what `planner` keeps:
+/// what it removes is neither checked nor parsed into `openapiv3` types, which is
+/// most of the cost of a large document.
 ///
-/// A JSON document that nothing was removed from is parsed in parts, on every
-/// thread (see the `parts` module): that is faster than one parse of its text or of its
-/// tree. Should a part fail, the document is checked and parsed in one piece, for
-/// the same error as any other document's.
-pub fn parse_pruned(bytes: &[u8], prune: &dyn Fn(&mut Value) -> bool) -> Result<OpenAPI> {
+/// A JSON document is read without its whole tree, in parts, on every thread (see
+/// the `survey` module); only if that cannot decide, as a whole tree, which says
+/// why with a pointer. A JSON document that nothing was removed from is then parsed
+/// in parts too (see the `parts` module): that is faster than one parse of its
+/// text or of its tree. Should a part fail, the document is checked and parsed in
+/// one piece, for the same error as any other document's.
+pub fn parse_pruned(bytes: &[u8], planner: Option<&Planner<'_>>) -> Result<OpenAPI> {
     if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
         return Err(Error::at(
             "#",
@@ -133,6 +148,16 @@ pub fn parse_pruned(bytes: &[u8], prune: &dyn Fn(&mut Value) -> bool) -> Result<
         ));
     }
     let json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if json {
+        if let Some(doc) = survey::parse(bytes, planner) {
+            return checked_version(doc);
+        }
+    }
+    parse_whole(bytes, json, planner)
+}
+
+/// [`parse_pruned`] from the document's whole tree.
+fn parse_whole(bytes: &[u8], json: bool, planner: Option<&Planner<'_>>) -> Result<OpenAPI> {
     // First as a plain tree, to refuse what the real parse would mishandle, and to
     // check the costly schemas cheaply (see `check_schemas`); for JSON, the parts are
     // found in the text beside it.
@@ -148,12 +173,13 @@ pub fn parse_pruned(bytes: &[u8], prune: &dyn Fn(&mut Value) -> bool) -> Result<
             "not a valid OpenAPI 3.0 document: missing field `openapi` (the document is empty)",
         ));
     }
-    let pruned = prune(&mut tree);
+    let plan = planner.and_then(|planner| planner(&tree, &RefIndex::of(&tree)));
+    let pruned = crate::prune::apply(&mut tree, plan);
     check_schemas(&tree, &non_string_keys, Checked::Costly)?;
     if let Some(skeleton) = skeleton.filter(|_| !pruned) {
         let rest = parts::rest_of(&tree);
         drop(tree);
-        if let Some(doc) = parts::parse(rest, &skeleton) {
+        if let Some(doc) = parts::parse(rest, skeleton.path_items(), skeleton.schemas()) {
             return checked_version(doc);
         }
         tree = read_tree(bytes, json)?.0;
@@ -374,7 +400,8 @@ mod tests {
     /// The document `bytes` is, parsed in parts (`None` if a part fails).
     fn in_parts(bytes: &[u8]) -> Option<OpenAPI> {
         let (tree, _) = read_tree(bytes, true).unwrap();
-        parts::parse(parts::rest_of(&tree), &parts::Skeleton::read(bytes).unwrap())
+        let skeleton = parts::Skeleton::read(bytes).unwrap();
+        parts::parse(parts::rest_of(&tree), skeleton.path_items(), skeleton.schemas())
     }
 
     #[test]

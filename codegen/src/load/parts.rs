@@ -1,11 +1,12 @@
-//! A whole JSON document parsed into `openapiv3` types in parts, on every thread
-//! the machine runs: each path item and each component schema from its own text,
-//! and the rest of the document (`info`, the other components...) from the tree.
-//! The document's schemas are checked (see [`super::check`]) before any part is
-//! parsed, and its tree dropped, as before a parse in one piece.
+//! A JSON document parsed into `openapiv3` types in parts, on every thread the
+//! machine runs: each path item and each component schema from its own text, and
+//! the rest of the document (`info`, the other components...) from its tree. The
+//! parts are those the `survey` module keeps, or, after a read of the whole tree,
+//! all of them: the document's schemas are then checked (see [`super::check`])
+//! before any part is parsed, and its tree dropped, as before a parse in one piece.
 //!
-//! The parts are found in the text by a shallow read of it (a [`Skeleton`]), which
-//! costs a few milliseconds and runs beside the tree's read. The document they make
+//! There, the parts are found in the text by a shallow read of it (a [`Skeleton`]),
+//! which costs a few milliseconds and runs beside the tree's read. The document they make
 //! up is the one a parse of the whole text gives (a test compares them on Stripe's
 //! document). Anything unexpected (a part that fails to parse, a part the tree
 //! and the skeleton disagree on) gives `None`, and the caller parses the document
@@ -38,6 +39,18 @@ impl<'a> Skeleton<'a> {
     pub(super) fn read(bytes: &'a [u8]) -> Option<Self> {
         serde_json::from_slice(bytes).ok()
     }
+
+    /// The texts of the path items, in the document's order.
+    pub(super) fn path_items(&self) -> Vec<(&str, &RawValue)> {
+        let entries = self.paths.iter().flatten().map(|(key, text)| (key.as_str(), *text));
+        entries.filter(|(key, _)| is_path_item(key)).collect()
+    }
+
+    /// The texts of the component schemas, in the document's order.
+    pub(super) fn schemas(&self) -> Vec<(&str, &RawValue)> {
+        let schemas = self.components.iter().filter_map(|c| c.schemas.as_ref()).flatten();
+        schemas.map(|(name, text)| (name.as_str(), *text)).collect()
+    }
 }
 
 /// One part of the document.
@@ -56,14 +69,17 @@ enum Parsed {
     Schema(Box<ReferenceOr<Schema>>),
 }
 
-/// The document whose `rest` (see [`rest_of`]) and `skeleton` are given, parsed in
-/// parts (see the module's documentation); `None` if a part fails to parse.
-pub(super) fn parse(rest: Value, skeleton: &Skeleton<'_>) -> Option<OpenAPI> {
+/// The document made of `rest` (see [`rest_of`]), the path items and the component
+/// schemas whose texts are given, parsed in parts (see the module's
+/// documentation); `None` if a part fails to parse.
+pub(super) fn parse<'a>(
+    rest: Value,
+    path_items: Vec<(&'a str, &'a RawValue)>,
+    schemas: Vec<(&'a str, &'a RawValue)>,
+) -> Option<OpenAPI> {
     let mut parts = vec![Part::Rest(rest)];
-    let path_items = skeleton.paths.iter().flatten().filter(|(key, _)| is_path_item(key));
-    parts.extend(path_items.map(|(key, text)| Part::Path(key, text)));
-    let schemas = skeleton.components.as_ref().and_then(|c| c.schemas.as_ref());
-    parts.extend(schemas.into_iter().flatten().map(|(name, text)| Part::Schema(name, text)));
+    parts.extend(path_items.into_iter().map(|(key, text)| Part::Path(key, text)));
+    parts.extend(schemas.into_iter().map(|(name, text)| Part::Schema(name, text)));
     let parsed = crate::threads::map(&parts, |part| match part {
         Part::Rest(rest) => <Box<OpenAPI> as serde::Deserialize>::deserialize(rest).ok().map(Parsed::Rest),
         Part::Path(_, text) => serde_json::from_str(text.get()).ok().map(Parsed::Path),
@@ -95,7 +111,7 @@ pub(super) fn parse(rest: Value, skeleton: &Skeleton<'_>) -> Option<OpenAPI> {
 
 /// Whether a key of `paths` is a path item (`openapiv3` reads the others as
 /// extensions or not at all).
-fn is_path_item(key: &str) -> bool {
+pub(super) fn is_path_item(key: &str) -> bool {
     key.starts_with('/')
 }
 

@@ -51,7 +51,7 @@ fn read_tree_once(
     track: Option<&mut serde_path_to_error::Track>,
 ) -> std::result::Result<(Value, Vec<String>), TreeFailure> {
     let budget = bytes.len().saturating_add(EXTRA_VALUES);
-    let mut state = TreeState { path: Vec::new(), refused: None, non_string_keys: Vec::new(), budget };
+    let mut state = TreeState::new(budget, usize::MAX);
     let tree = Tree(&mut state);
     let result = if json {
         let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -81,6 +81,30 @@ fn read_tree_once(
     }
 }
 
+/// The tree of one value of a JSON document (a part of it), read as [`read_tree`]
+/// reads a whole document, refusing lists and mappings nested `depth_limit` levels
+/// deep within it; `None` if it does not read or is refused (the caller then reads
+/// the whole document, for the error and its pointer).
+pub(super) fn read_json_value(text: &str, depth_limit: usize) -> Option<Value> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = Subtree { depth_limit }.deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(value)
+}
+
+/// Reads one value as [`read_tree`] does, refusing what it refuses (and lists and
+/// mappings nested `depth_limit` levels deep within it), without the pointer.
+pub(super) struct Subtree {
+    pub(super) depth_limit: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Subtree {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> std::result::Result<Value, D::Error> {
+        Tree(&mut TreeState::new(usize::MAX, self.depth_limit)).deserialize(deserializer)
+    }
+}
+
 struct TreeState {
     /// Where the visitor is, as raw reference tokens.
     path: Vec<String>,
@@ -89,15 +113,30 @@ struct TreeState {
     non_string_keys: Vec<String>,
     /// How many more values may be read (see [`EXTRA_VALUES`]).
     budget: usize,
+    /// How deep lists and mappings may nest (the parsers' own limit applies too).
+    depth_limit: usize,
 }
 
 impl TreeState {
+    fn new(budget: usize, depth_limit: usize) -> Self {
+        TreeState { path: Vec::new(), refused: None, non_string_keys: Vec::new(), budget, depth_limit }
+    }
+
     fn pointer(&self, last: Option<&str>) -> String {
         let mut pointer = String::from("#");
         for token in self.path.iter().map(String::as_str).chain(last) {
             pointer = pointer_push(&pointer, token);
         }
         pointer
+    }
+
+    /// Counts one more list or mapping, failing once the budget is spent or past the depth limit.
+    fn count_nested<E: serde::de::Error>(&mut self) -> std::result::Result<(), E> {
+        if self.path.len() >= self.depth_limit {
+            let pointer = self.pointer(None);
+            return Err(self.refuse(pointer, "lists and mappings nest too deep".into()));
+        }
+        self.count()
     }
 
     /// Counts one more value, failing once the budget is spent.
@@ -178,7 +217,7 @@ impl<'de> Visitor<'de> for Tree<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
-        self.0.count()?;
+        self.0.count_nested()?;
         let mut items = Vec::new();
         loop {
             self.0.path.push(items.len().to_string());
@@ -192,7 +231,7 @@ impl<'de> Visitor<'de> for Tree<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
-        self.0.count()?;
+        self.0.count_nested()?;
         let mut out = Map::new();
         while let Some(key) = map.next_key_seed(KeyText)? {
             let (key, is_string) = match key {
