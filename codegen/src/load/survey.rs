@@ -42,21 +42,21 @@ const PART_DEPTH_LIMIT: usize = 120;
 /// if given; `None` if the whole document's read must decide (see the module's
 /// documentation).
 pub(super) fn parse(bytes: &[u8], planner: Option<&Planner<'_>>) -> Option<OpenAPI> {
-    let Surveyed { mut rest, paths, schemas, surveys } = Surveyed::read(bytes)?;
-    if surveys.iter().map(|survey| survey.cost).fold(total_cost(&rest), u64::saturating_add) > UNCHECKED_BUDGET {
+    let Surveyed { mut rest, paths, schemas, refs, reads, wholes, cost } = Surveyed::read(bytes)?;
+    if cost.saturating_add(total_cost(&rest)) > UNCHECKED_BUDGET {
         return None;
     }
-    let (path_surveys, schema_surveys) = surveys.split_at(paths.len());
     let plan = planner.and_then(|planner| {
-        let schema_refs = refs_by_key(&schemas, schema_surveys).into_iter().collect();
-        let index = RefIndex::of_parts(&rest, refs_by_key(&paths, path_surveys), schema_refs);
-        planner(&read_tree(&rest, (&paths, path_surveys), (&schemas, schema_surveys)), &index)
+        let (path_refs, schema_refs) = refs.split_at(paths.len());
+        let schema_refs = refs_by_key(&schemas, schema_refs).into_iter().collect();
+        let index = RefIndex::of_parts(&rest, refs_by_key(&paths, path_refs), schema_refs);
+        planner(&read_tree(&rest, &paths, &schemas, reads), &index)
     });
     let keeps_path = |key: &str| plan.as_ref().is_none_or(|plan| plan.keeps_path(key));
     let keeps_schema = |name: &str| plan.as_ref().is_none_or(|plan| plan.keeps_schema(name));
     // The rest of the document: the kept entries of `paths` that are no path items
     // (extensions) whole, and no schemas.
-    let extensions = paths.keys().zip(surveys).filter_map(|(key, survey)| Some((key.clone(), survey.whole?)));
+    let extensions = paths.keys().zip(wholes).filter_map(|(key, whole)| Some((key.clone(), whole?)));
     if let Some(slot) = rest.get_mut("paths") {
         *slot = Value::Object(extensions.filter(|(key, _)| keeps_path(key)).collect());
     }
@@ -73,13 +73,17 @@ pub(super) fn parse(bytes: &[u8], planner: Option<&Planner<'_>>) -> Option<OpenA
 }
 
 /// A JSON document read in parts: the outline's tree (see [`Outline`]), the texts
-/// of the entries of `paths` and of `components/schemas`, and their surveys (those
-/// of `paths` first), in the document's order.
+/// of the entries of `paths` and of `components/schemas`, and what was taken of
+/// each part (see [`Survey`]; those of `paths` first, in the document's order).
 struct Surveyed<'a> {
     rest: Value,
     paths: IndexMap<String, &'a RawValue>,
     schemas: IndexMap<String, &'a RawValue>,
-    surveys: Vec<Survey>,
+    refs: Vec<Refs>,
+    reads: Vec<Value>,
+    wholes: Vec<Option<Value>>,
+    /// The sum of the parts' failure costs.
+    cost: u64,
 }
 
 impl<'a> Surveyed<'a> {
@@ -93,9 +97,16 @@ impl<'a> Surveyed<'a> {
         let jobs: Vec<Job<'_>> = (paths.iter().map(|(key, text)| Job { key, text, schema: false }))
             .chain(schemas.iter().map(|(name, text)| Job { key: name, text, schema: true }))
             .collect();
-        let surveys = crate::threads::map(&jobs, survey).into_iter().collect::<Option<_>>()?;
+        let surveys: Vec<Survey> = crate::threads::map(&jobs, survey).into_iter().collect::<Option<_>>()?;
         drop(jobs);
-        Some(Surveyed { rest: Value::Object(tree), paths, schemas, surveys })
+        let cost = surveys.iter().map(|survey| survey.cost).fold(0, u64::saturating_add);
+        let (mut refs, mut reads, mut wholes) = (Vec::new(), Vec::new(), Vec::new());
+        for Survey { refs: found, read, whole, .. } in surveys {
+            refs.push(found);
+            reads.push(read);
+            wholes.push(whole);
+        }
+        Some(Surveyed { rest: Value::Object(tree), paths, schemas, refs, reads, wholes, cost })
     }
 }
 
@@ -108,8 +119,7 @@ struct Job<'a> {
 
 /// What is needed of one part (see the module's documentation).
 struct Survey {
-    /// Its `$ref`s: what they refer to, and whether they are inside an extension.
-    refs: Vec<(String, bool)>,
+    refs: Refs,
     /// The sum of the failure costs of its schemas.
     cost: u64,
     /// What the planner reads of it.
@@ -123,8 +133,7 @@ struct Survey {
 /// document's read must decide).
 fn survey(job: &Job<'_>) -> Option<Survey> {
     let tree = read_json_value(job.text.get(), PART_DEPTH_LIMIT)?;
-    let refs = refs_in(&tree, is_extension(job.key)).into_iter();
-    let refs = refs.map(|reference| (reference.target.to_string(), reference.in_extension)).collect();
+    let refs = Refs::of(&tree, is_extension(job.key));
     let (parent, read): (&[&str], Value) = if job.schema {
         (&["components", "schemas"], owners::read_of_schema(&tree))
     } else {
@@ -135,34 +144,62 @@ fn survey(job: &Job<'_>) -> Option<Survey> {
     Some(Survey { refs, cost, read, whole })
 }
 
-/// Each part's key with its `$ref`s, borrowed from its survey.
-fn refs_by_key<'s>(texts: &'s IndexMap<String, &RawValue>, surveys: &'s [Survey]) -> Vec<(&'s str, Vec<Ref<'s>>)> {
-    let refs = |survey: &'s Survey| -> Vec<Ref<'s>> {
-        let found = survey.refs.iter();
-        found.map(|(target, in_extension)| Ref { target, in_extension: *in_extension }).collect()
-    };
-    texts.keys().zip(surveys).map(|(key, survey)| (key.as_str(), refs(survey))).collect()
+/// The `$ref`s of a part (see [`refs_in`]), kept in one string: what each refers
+/// to ends where it says, and whether it is inside an extension.
+struct Refs {
+    targets: String,
+    ends: Vec<(usize, bool)>,
+}
+
+impl Refs {
+    /// The `$ref`s of `part`, which is inside an extension if `in_extension` says so.
+    fn of(part: &Value, in_extension: bool) -> Self {
+        let found = refs_in(part, in_extension);
+        let mut refs = Refs { targets: String::new(), ends: Vec::with_capacity(found.len()) };
+        for reference in found {
+            refs.targets.push_str(reference.target);
+            refs.ends.push((refs.targets.len(), reference.in_extension));
+        }
+        refs
+    }
+
+    fn iter(&self) -> impl Iterator<Item = Ref<'_>> {
+        let starts = std::iter::once(0).chain(self.ends.iter().map(|(end, _)| *end));
+        let targets =
+            starts.zip(&self.ends).map(|(start, (end, in_extension))| (&self.targets[start..*end], *in_extension));
+        targets.map(|(target, in_extension)| Ref { target, in_extension })
+    }
+}
+
+/// Each part's key with its `$ref`s.
+fn refs_by_key<'s>(texts: &'s IndexMap<String, &RawValue>, refs: &'s [Refs]) -> Vec<(&'s str, Vec<Ref<'s>>)> {
+    texts.keys().map(String::as_str).zip(refs.iter().map(|refs| refs.iter().collect())).collect()
 }
 
 /// The tree the planner reads: `paths` and `components/schemas` (where the
-/// document has them) with what it reads of each part.
-fn read_tree(rest: &Value, paths: Parts<'_, '_>, schemas: Parts<'_, '_>) -> Value {
-    let read = |(texts, surveys): Parts<'_, '_>| -> Value {
-        Value::Object(texts.keys().cloned().zip(surveys.iter().map(|survey| survey.read.clone())).collect())
+/// document has them) with what it reads of each part (`reads`, those of `paths`
+/// first).
+fn read_tree(
+    rest: &Value,
+    paths: &IndexMap<String, &RawValue>,
+    schemas: &IndexMap<String, &RawValue>,
+    reads: Vec<Value>,
+) -> Value {
+    let mut reads = reads.into_iter();
+    let mut read = |texts: &IndexMap<String, &RawValue>| -> Value {
+        Value::Object(texts.keys().cloned().zip(reads.by_ref()).collect())
     };
+    let (paths, schemas) = (read(paths), read(schemas));
     let mut top = Map::new();
     if rest.get("paths").is_some() {
-        top.insert("paths".to_string(), read(paths));
+        top.insert("paths".to_string(), paths);
     }
     if rest.get("components").and_then(|components| components.get("schemas")).is_some() {
-        let components = Map::from_iter([("schemas".to_string(), read(schemas))]);
+        let components = Map::from_iter([("schemas".to_string(), schemas)]);
         top.insert("components".to_string(), Value::Object(components));
     }
     Value::Object(top)
 }
-
-/// The texts of some parts, and their surveys.
-type Parts<'t, 'a> = (&'t IndexMap<String, &'a RawValue>, &'t [Survey]);
 
 /// The outline of a JSON document (see the module's documentation): its tree with
 /// `null` in place of `paths` and of `components/schemas`, and their entries' texts.
@@ -332,8 +369,7 @@ mod tests {
         // Whatever is selected, the costs of Stripe's schemas are within the budget
         // (and summed over the parts as over the whole tree).
         let surveyed = Surveyed::read(&bytes).unwrap();
-        let cost =
-            surveyed.surveys.iter().map(|survey| survey.cost).fold(total_cost(&surveyed.rest), u64::saturating_add);
+        let cost = surveyed.cost.saturating_add(total_cost(&surveyed.rest));
         let tree: Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(cost, total_cost(&tree));
         assert!(cost <= UNCHECKED_BUDGET);
