@@ -390,7 +390,10 @@ impl<'a> Lowerer<'a> {
                 (ctx.module.clone(), name, false)
             }
         };
-        let name = self.modules.entry(module.clone()).or_default().claim(wanted);
+        let name = match self.modules.get_mut(&module) {
+            Some(namespace) => namespace.claim(wanted),
+            None => self.modules.entry(module.clone()).or_default().claim(wanted),
+        };
         let id = TypeId(self.ir.types.len());
         // Component schemas with a fixed place are models wherever they are used.
         let fixed = component.is_some_and(|c| self.placement.fixed(c).is_some());
