@@ -45,7 +45,7 @@ impl<'v> RefIndex<'v> {
         let mut found = crate::threads::map(&jobs, |(key, value)| refs_in(value, is_extension(key))).into_iter();
         let paths = paths.iter().map(|(key, _)| (*key, found.next().unwrap_or_default())).collect();
         let schemas = schemas.iter().map(|(key, _)| (*key, found.next().unwrap_or_default())).collect();
-        RefIndex { paths, schemas, rest: rest_refs(tree) }
+        Self::of_parts(tree, paths, schemas)
     }
 
     /// The `$ref`s of a document given in parts: the tree of the rest of it (its

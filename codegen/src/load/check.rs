@@ -95,7 +95,7 @@ pub(super) fn check_schemas(tree: &Value, non_string_keys: &[String], checked: C
 pub(super) fn total_cost(tree: &Value) -> u64 {
     let mut found = Vec::new();
     Checker { path: Vec::new(), non_string_keys: &[] }.find_schemas(tree, &mut found);
-    found.iter().map(|(_, schema)| failure_cost(schema)).fold(0, u64::saturating_add)
+    summed_cost(&found)
 }
 
 /// [`total_cost`] of the entry `key: value` of the object at `parent` (its
@@ -104,6 +104,11 @@ pub(super) fn entry_cost(parent: &[&str], key: &str, value: &Value) -> u64 {
     let mut found = Vec::new();
     let path = parent.iter().map(|token| token.to_string()).collect();
     Checker { path, non_string_keys: &[] }.find_in_entry(key, value, &mut found);
+    summed_cost(&found)
+}
+
+/// The sum of the [`failure_cost`]s of `found` (up to `u64::MAX`).
+fn summed_cost(found: &[Found<'_>]) -> u64 {
     found.iter().map(|(_, schema)| failure_cost(schema)).fold(0, u64::saturating_add)
 }
 
