@@ -65,7 +65,9 @@ pub fn variant_type(ir: &Ir, variant: &UnionVariant, name: &mut dyn FnMut(&str) 
 
 /// A named type's full path: `crate::identity::verification_session::VerificationSession`.
 pub fn crate_path(def: &TypeDef) -> String {
-    let mut path = String::from("crate");
+    let len = "crate::".len() + def.module.iter().map(|segment| segment.len() + 2).sum::<usize>() + def.name.len();
+    let mut path = String::with_capacity(len);
+    path.push_str("crate");
     for segment in &def.module {
         path.push_str("::");
         path.push_str(segment);

@@ -25,8 +25,8 @@ use super::doc_attrs::DocTable;
 /// The imports of one file, asked for while emitting it and settled in between,
 /// and the file's documentation (see [`DocTable`]).
 pub struct Scope {
-    /// The module's path from the crate root.
-    module: Vec<String>,
+    /// The module's own path as a prefix of its items' paths (`crate::a::b::`).
+    own_prefix: String,
     /// Names the module defines itself: its types, child modules and re-exports.
     local: BTreeSet<String>,
     /// Full paths asked for before the scope was settled, `::`-separated.
@@ -42,19 +42,22 @@ pub struct Scope {
 impl Scope {
     /// The scope of `module`, which defines the names `local`.
     pub fn new(module: &[String], local: BTreeSet<String>) -> Self {
+        let own_prefix = std::iter::once("crate").chain(module.iter().map(String::as_str)).fold(
+            String::new(),
+            |mut prefix, segment| {
+                prefix.push_str(segment);
+                prefix.push_str("::");
+                prefix
+            },
+        );
         Scope {
-            module: module.to_vec(),
+            own_prefix,
             local,
             asked: BTreeSet::new(),
             asked_names: BTreeSet::new(),
             imported: None,
             docs: DocTable::default(),
         }
-    }
-
-    /// The module's path from the crate root.
-    pub fn module(&self) -> &[String] {
-        &self.module
     }
 
     /// The file's documentation, which its doc attributes stand for.
@@ -65,6 +68,15 @@ impl Scope {
     /// The file's documentation, for printing the file.
     pub fn into_docs(self) -> DocTable {
         self.docs
+    }
+
+    /// How the file names the item at `path`: an item of its own module by its name,
+    /// anything else as [`Scope::name_text`] does.
+    pub fn spell(&mut self, path: &str) -> String {
+        match path.strip_prefix(self.own_prefix.as_str()) {
+            Some(name) if !name.contains("::") => name.to_string(),
+            _ => self.name_text(path),
+        }
     }
 
     /// How the file names the item at `path` (`stripe_runtime::Request`): its last

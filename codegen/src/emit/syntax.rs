@@ -51,8 +51,6 @@ pub fn render_text(ir: &Ir, ty: &TypeRef, scope: &mut Scope) -> Result<String> {
 /// settles (imported, or by its full path). Every named type's name and module
 /// must be identifiers.
 pub fn spelled_text(spell: impl FnOnce(&mut dyn FnMut(&str) -> String) -> String, scope: &mut Scope) -> Result<String> {
-    let module: String =
-        std::iter::once("crate").chain(scope.module().iter().map(String::as_str)).map(|s| format!("{s}::")).collect();
     let mut invalid = None;
     let text = spell(&mut |path| {
         if path.starts_with("crate::") {
@@ -60,10 +58,7 @@ pub fn spelled_text(spell: impl FnOnce(&mut dyn FnMut(&str) -> String) -> String
                 invalid.get_or_insert(e);
             }
         }
-        match path.strip_prefix(&module) {
-            Some(name) if !name.contains("::") => name.to_string(),
-            _ => scope.name_text(path),
-        }
+        scope.spell(path)
     });
     match invalid {
         Some(e) => Err(e),
