@@ -89,7 +89,8 @@ pub fn run(root: &Path, runs: usize, cases: Cases) -> Result<(), String> {
 }
 
 /// Measures and prints one row: the plain parse, the checked parse and codegen of
-/// `row`'s document, run alternately, codegen writing a fresh crate to `out` each time.
+/// `row`'s document, run alternately, codegen writing a fresh crate into a new
+/// directory under `out` each time.
 fn measure_row(
     root: &Path,
     binary: &Path,
@@ -109,7 +110,7 @@ fn measure_row(
             args
         }
     };
-    let codegen = |_: usize| {
+    let codegen = |run: usize| {
         let mut args: Vec<String> = vec!["codegen".into()];
         if row.spec_arg {
             args.extend(["--spec".into(), doc.clone()]);
@@ -117,18 +118,21 @@ fn measure_row(
         if row.whole_api {
             args.extend(["--select".into(), "*".into()]);
         }
-        // A fresh directory per run (removed before the clock starts), so that every run
-        // writes the whole crate (and none sees another document's CHANGES.md and makes a report).
-        // The removal is flushed to disk first (`sync`): the file system's deferred work
-        // for tens of megabytes of removed files would otherwise land in the timed run.
-        let _ = std::fs::remove_dir_all(out);
+        // A new directory per run, so that every run writes the whole crate (and none
+        // sees another document's CHANGES.md and makes a report). They are all removed
+        // after the last row, not before each run: on a file system that skips the
+        // inodes removed in the last minute when it makes new ones (ext4 without a
+        // journal, as on the machines these figures come from), removing a crate just
+        // before writing the next one makes every run slower than the last
+        // (BENCHMARKS.md). The last run's writes are flushed to disk first (`sync`), so
+        // that none of them lands in the timed run.
         let _ = Command::new("sync").status();
-        args.extend(["--out".into(), out.display().to_string()]);
+        let run = if run == usize::MAX { "warm-up".to_string() } else { format!("run-{run}") };
+        args.extend(["--out".into(), out.join(run).display().to_string()]);
         args
     };
     let commands: [&dyn Fn(usize) -> Vec<String>; 3] = [&check(true), &check(false), &codegen];
     let times = alternate(root, binary, via_cargo, runs, &commands)?;
-    let _ = std::fs::remove_dir_all(out);
     let [plain, checked, generated] = [0, 1, 2].map(|i| median(&times[i]));
     let cell = |i: usize, median: Duration| {
         let min = times[i].iter().min().copied().unwrap_or(median);
