@@ -357,6 +357,44 @@ pub fn forget_printed() {
     PRINTED.with(|printed| std::mem::take(&mut *printed.borrow_mut()));
 }
 
+/// A macro call `{head}(args)` (`format!`) or a call that is an argument of a call
+/// broken one argument per line, at `depth`, with its comma, as prettyplease writes
+/// it: on one line if it fits; else a call's arguments one per line, and a macro's
+/// filled into lines (prettyplease prints a macro's tokens as they come, breaking
+/// after a comma only where the next argument does not fit). `None` where a line
+/// would not fit, or where one column more or less would change where a macro's
+/// line breaks (so that the layout never rests on the margin's exact rule).
+pub fn argument(depth: usize, head: &str, args: &[String]) -> Option<String> {
+    let text = delimited(depth, head, args, ",", ONE_LINE_WIDTH);
+    if !head.ends_with('!') || text.lines().count() == 1 {
+        return fits_but_atoms(&text).then_some(text);
+    }
+    let (outer, inner) = (indent(depth), indent(depth + 4));
+    let mut out = format!("{outer}{head}(\n");
+    let mut line = String::new();
+    for (i, arg) in args.iter().enumerate() {
+        let comma = if i + 1 < args.len() { "," } else { "" };
+        if line.is_empty() {
+            line = format!("{inner}{arg}{comma}");
+            continue;
+        }
+        let joined = line.len() + 1 + arg.len() + comma.len();
+        if joined.abs_diff(ONE_LINE_WIDTH) <= 1 {
+            return None;
+        }
+        if joined < ONE_LINE_WIDTH {
+            line = format!("{line} {arg}{comma}");
+        } else {
+            out.push_str(&line);
+            out.push('\n');
+            line = format!("{inner}{arg}{comma}");
+        }
+    }
+    out.push_str(&line);
+    out.push_str(&format!("\n{outer}),\n"));
+    fits(&out).then_some(out)
+}
+
 /// `depth` spaces.
 fn indent(depth: usize) -> Cow<'static, str> {
     const SPACES: &str = "                                                                ";
@@ -645,6 +683,44 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// `format!` and a call as arguments of a call broken one argument per line, at
+    /// depth 12 (a method's `Request::new(...)`): what [`super::argument`] lays out is
+    /// prettyplease's layout, for templates and arguments that cross the margin; and
+    /// it lays out each kind: on one line, and a macro's arguments filled into lines
+    /// that break both before and after an argument that fits beside another.
+    #[test]
+    fn arguments_break_where_prettyplease_breaks_them() {
+        let (mut one_line, mut filled) = (0, 0);
+        for name in names() {
+            let template = format!("\"/v1/{}/{{}}/{}/{{}}\"", name.to_lowercase(), "b".repeat(name.len() % 13));
+            let segment = |s: &str| format!("path_segment({s})");
+            for (head, args) in [
+                ("format!", vec![template.clone(), segment("a"), segment(&name.to_lowercase())]),
+                ("format!", vec![template.clone(), segment(&name.to_lowercase()), segment("b"), segment("c")]),
+                ("format!", vec![template.clone(), segment("a")]),
+                ("String::from", vec![format!("\"/v1/{}\"", name.to_lowercase())]),
+            ] {
+                let Some(text) = super::argument(12, head, &args) else { continue };
+                match text.lines().count() {
+                    1 => one_line += 1,
+                    n if n >= 4 && text.lines().any(|line| line.matches(", ").count() >= 1) => filled += 1,
+                    _ => {}
+                }
+                let ours = format!(
+                    "fn f() {{\n    fn f() {{\n        f(\n            a,\n{text}            b,\n        );\n    }}\n}}\n"
+                );
+                let long = "b".repeat(90);
+                let theirs = pretty(&format!("fn f() {{ fn f() {{ f(a, {head}({}), b); }} }}", args.join(", ")))
+                    .replace(&long, "b");
+                let theirs_broken =
+                    pretty(&format!("fn f() {{ fn f() {{ f(a, {head}({}), {long}); }} }}", args.join(", ")))
+                        .replace(&long, "b");
+                assert!(ours == theirs || ours == theirs_broken, "{ours}\n{theirs_broken}");
+            }
+        }
+        assert!(one_line > 0 && filled > 0, "{one_line} laid on one line, {filled} filled");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::code::{string_literal, Code};
 use super::doc_attrs::member_doc_lines;
-use super::lines::Lines;
+use super::lines::{self, Lines};
 use super::scope::Scope;
 use super::syntax::{checked, render_text};
 use crate::error::Result;
@@ -47,11 +47,15 @@ pub fn emit_method(ir: &Ir, op: &Operation, scope: &mut Scope) -> Result<Code> {
             None => template.push_str(&segment.replace('{', "{{").replace('}', "}}")),
         }
     }
-    let path = if segments.is_empty() {
-        format!("String::from({})", string_literal(&op.path))
+    let (path_head, path_args) = if segments.is_empty() {
+        ("String::from", vec![string_literal(&op.path)])
     } else {
-        format!("format!({}, {})", string_literal(&template), segments.join(", "))
+        ("format!", std::iter::once(string_literal(&template)).chain(segments).collect())
     };
+    // The path argument, laid out as prettyplease would when it is too wide for a
+    // line (most paths with two parameters); else the method goes to prettyplease.
+    let laid_path = lines::argument(12, path_head, &path_args);
+    let path = laid_path.clone().unwrap_or_else(|| format!("            {path_head}({}),\n", path_args.join(", ")));
     let request = scope.name_text("stripe_runtime::Request");
     let http_method = scope.name_text("stripe_runtime::Method");
     let where_params = scope.name_text("stripe_runtime::ParamsIn");
@@ -61,13 +65,13 @@ pub fn emit_method(ir: &Ir, op: &Operation, scope: &mut Scope) -> Result<Code> {
     // The operation's own server (uploads go to `https://files.stripe.com/`).
     let server = op.server.as_ref().map(|url| format!(".server({})", string_literal(url)));
     let call = format!(
-        "        {request}::new(\n            &crate::API_SPEC,\n            {http_method}::{method},\n            \
-         {path},\n            {where_params}::{params_in},\n            params,\n        ){}\n",
+        "        {request}::new(\n            &crate::API_SPEC,\n            {http_method}::{method},\n{path}            \
+         {where_params}::{params_in},\n            params,\n        ){}\n",
         server.as_deref().unwrap_or_default()
     );
     // `#[inline]`: compiled (with its params' encoding) by the crate that calls it,
     // not by this one for every operation (see the module docs of `emit`).
     let text = format!("{docs}    #[inline]\n{sig}{call}    }}\n");
     // A method chain is laid out by prettyplease.
-    Ok(if server.is_some() { Code::Rust(text) } else { Code::Text(text) })
+    Ok(if server.is_some() || laid_path.is_none() { Code::Rust(text) } else { Code::Text(text) })
 }
