@@ -18,7 +18,20 @@ pub fn to_rustdoc(description: &str) -> String {
     if is_plain(text) {
         return tidy_lines(text);
     }
-    tidy_lines(&converted(text))
+    // Descriptions with markup repeat: the same params (`metadata`, `expand`...) are
+    // described alike in hundreds of operations. Each is converted once per thread.
+    thread_local! {
+        static CONVERTED: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = Default::default();
+    }
+    CONVERTED.with(|converted_before| {
+        let mut converted_before = converted_before.borrow_mut();
+        if let Some(done) = converted_before.get(text) {
+            return done.clone();
+        }
+        let done = tidy_lines(&converted(text));
+        converted_before.insert(text.to_string(), done.clone());
+        done
+    })
 }
 
 /// Whether `text` has nothing [`converted`] would change: no tag, bracket or URL.
@@ -295,6 +308,24 @@ pub(crate) mod tests {
             assert_eq!(to_rustdoc(description), tidy_lines(&converted(description.trim())), "{description:?}");
         }
         assert_eq!(tidy_lines("a  \n\n\n\nb\n\n"), "a\n\nb\n");
+    }
+
+    /// Descriptions with markup are converted once per thread and then taken from
+    /// the cache: each of the pinned document's, asked for again in the other order,
+    /// is what converting it gives.
+    #[test]
+    fn converted_descriptions_are_the_same_from_the_cache() {
+        let marked: Vec<&String> = pinned_descriptions().iter().filter(|d| !is_plain(d.trim())).collect();
+        let distinct: std::collections::HashSet<&str> = marked.iter().map(|d| d.trim()).collect();
+        assert!(
+            marked.len() > distinct.len() + 500,
+            "{} with markup, {} of them distinct",
+            marked.len(),
+            distinct.len()
+        );
+        for description in marked.iter().chain(marked.iter().rev()) {
+            assert_eq!(to_rustdoc(description), tidy_lines(&converted(description.trim())), "{description:?}");
+        }
     }
 
     #[test]
