@@ -1,7 +1,7 @@
 //! What lowering makes of documents it accepts: recursive objects are boxed,
 //! operations of unselected resources are skipped, range filters and clear markers
-//! become their params types, and `refine` entries give a property the configured
-//! enum.
+//! become their params types, `refine` entries give a property the configured
+//! enum, and enums of the same values have the same variants (made once).
 //!
 //! Bad input lives in `tests/hostile/`: every document there is run through the real
 //! command line by `xtask/tests/hostile.rs`, which checks the one-line error (pointer
@@ -90,4 +90,30 @@ fn refine_values_of_makes_the_configured_enum() {
     let letter = ir.types.iter().find(|t| t.name == "Letter").expect("the refined enum");
     let TypeKind::Enum(e) = &letter.kind else { panic!("{letter:?}") };
     assert_eq!(e.variants.iter().map(|v| v.wire.as_str()).collect::<Vec<_>>(), ["x", "y"]);
+}
+
+/// Enums of the same values, in the same order, get the same variants (lowering makes
+/// them once per list); a list in another order, with a value more, or with a value
+/// repeated gets its own.
+#[test]
+fn enums_of_the_same_values_have_the_same_variants() {
+    let schemas = format!(
+        "{RESOURCE}        first: {{type: string, enum: [a_b, c]}}\n        second: {{type: string, enum: [a_b, c]}}\n        \
+         third: {{type: string, enum: [c, a_b]}}\n        fourth: {{type: string, enum: [a_b, c, d]}}\n        \
+         fifth: {{type: string, enum: [a_b, c, a_b]}}\n"
+    );
+    let doc = load::parse(doc(&schemas).as_bytes()).unwrap();
+    let ir = lower::lower(&doc, &lower::Policy::select(&["*"])).unwrap();
+    let variants = |name: &str| -> Vec<(String, String)> {
+        let names: Vec<&str> = ir.types.iter().map(|t| t.name.as_str()).collect();
+        let def = ir.types.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no type {name} in {names:?}"));
+        let TypeKind::Enum(e) = &def.kind else { panic!("{def:?}") };
+        e.variants.iter().map(|v| (v.wire.clone(), v.rust_name.clone())).collect()
+    };
+    let pair = |wire: &str, rust: &str| (wire.to_string(), rust.to_string());
+    assert_eq!(variants("First"), [pair("a_b", "AB"), pair("c", "C")]);
+    assert_eq!(variants("Second"), variants("First"));
+    assert_eq!(variants("Third"), [pair("c", "C"), pair("a_b", "AB")]);
+    assert_eq!(variants("Fourth"), [pair("a_b", "AB"), pair("c", "C"), pair("d", "D")]);
+    assert_eq!(variants("Fifth"), [pair("a_b", "AB"), pair("c", "C")]);
 }

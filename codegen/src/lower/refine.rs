@@ -37,11 +37,13 @@ impl<'a> Lowerer<'a> {
         let docs = type_docs(None, ctx, &hint, true);
         if let Some(at) = &refinement.values_of {
             let values = values_at(self.doc, at)?;
-            let values: Vec<&String> = values.iter().filter(|v| !refinement.skip.contains(v)).collect();
+            let values: Vec<&str> =
+                values.iter().filter(|v| !refinement.skip.contains(v)).map(String::as_str).collect();
             if values.is_empty() {
                 return Err(Error::at(at.as_str(), "`values_of` (spec/codegen.yaml `refine`): no values left"));
             }
-            return self.string_enum(values, Place::inline(pointer, ctx, &hint), docs);
+            let variants = self.variants_of(&values);
+            return self.string_enum(variants, Place::inline(pointer, ctx, &hint), docs);
         }
         let kind = TypeKind::Union(Union { discriminated: true, variants: Vec::new() });
         let (id, _) = self.new_type(Place::inline(pointer, ctx, &hint), docs, kind)?;

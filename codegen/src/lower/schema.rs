@@ -94,7 +94,8 @@ impl<'a> Lowerer<'a> {
                     return Ok(if binary && ctx.usage == Usage::Request { TypeRef::File } else { TypeRef::String });
                 }
                 let docs = type_docs(data.description.as_ref(), ctx, hint, self.placed_at_site(component));
-                self.string_enum(values, place, docs)
+                let variants = self.document_variants(values.into_iter().map(String::as_str).collect());
+                self.string_enum(variants, place, docs)
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 if !i.enumeration.is_empty() {
@@ -275,19 +276,41 @@ impl<'a> Lowerer<'a> {
         Ok(TypeRef::Named(id))
     }
 
-    /// A string enum of `values` (the first of repeated values counts).
-    pub(super) fn string_enum(&mut self, values: Vec<&String>, place: Place<'_, 'a>, docs: String) -> Result<TypeRef> {
+    /// A string enum of `variants` (see [`Lowerer::variants_of`]).
+    pub(super) fn string_enum(
+        &mut self,
+        variants: Vec<Variant>,
+        place: Place<'_, 'a>,
+        docs: String,
+    ) -> Result<TypeRef> {
+        let (id, _) = self.new_type(place, docs, TypeKind::Enum(Enum { variants }))?;
+        Ok(TypeRef::Named(id))
+    }
+
+    /// [`Lowerer::variants_of`] `values` of the document, made once for each list of
+    /// values.
+    fn document_variants(&mut self, values: Vec<&'a str>) -> Vec<Variant> {
+        if let Some(variants) = self.enums.get(&values) {
+            return variants.clone();
+        }
+        let variants = self.variants_of(&values);
+        self.enums.insert(values, variants.clone());
+        variants
+    }
+
+    /// The variants of an enum of `values` (the first of repeated values counts),
+    /// named in a namespace of their own.
+    pub(super) fn variants_of(&mut self, values: &[&str]) -> Vec<Variant> {
         let mut names = crate::names::variants();
         let mut variants: Vec<Variant> = Vec::with_capacity(values.len());
         let mut seen: FxHashSet<&str> = FxHashSet::default();
-        for value in values {
+        for &value in values {
             if seen.insert(value) {
                 let rust_name = names.claim(self.names.variant(value));
-                variants.push(Variant { wire: value.clone(), rust_name });
+                variants.push(Variant { wire: value.to_string(), rust_name });
             }
         }
-        let (id, _) = self.new_type(place, docs, TypeKind::Enum(Enum { variants }))?;
-        Ok(TypeRef::Named(id))
+        variants
     }
 
     /// Whether a type for `component` (or an inline schema) is named for its site.
