@@ -23,14 +23,8 @@ pub fn to_rustdoc(description: &str) -> String {
     thread_local! {
         static CONVERTED: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = Default::default();
     }
-    CONVERTED.with(|converted_before| {
-        let mut converted_before = converted_before.borrow_mut();
-        if let Some(done) = converted_before.get(text) {
-            return done.clone();
-        }
-        let done = tidy_lines(&converted(text));
-        converted_before.insert(text.to_string(), done.clone());
-        done
+    CONVERTED.with(|made| {
+        crate::names::cached(&mut made.borrow_mut(), text, |text| tidy_lines(&converted(text))).to_string()
     })
 }
 

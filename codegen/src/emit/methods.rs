@@ -54,8 +54,10 @@ pub fn emit_method(ir: &Ir, op: &Operation, scope: &mut Scope) -> Result<Code> {
     };
     // The path argument, laid out as prettyplease would when it is too wide for a
     // line (most paths with two parameters); else the method goes to prettyplease.
-    let laid_path = lines::argument(12, path_head, &path_args);
-    let path = laid_path.clone().unwrap_or_else(|| format!("            {path_head}({}),\n", path_args.join(", ")));
+    let (path, path_laid) = match lines::argument(12, path_head, &path_args) {
+        Some(laid) => (laid, true),
+        None => (format!("            {path_head}({}),\n", path_args.join(", ")), false),
+    };
     let request = scope.name_text("stripe_runtime::Request");
     let http_method = scope.name_text("stripe_runtime::Method");
     let where_params = scope.name_text("stripe_runtime::ParamsIn");
@@ -73,5 +75,5 @@ pub fn emit_method(ir: &Ir, op: &Operation, scope: &mut Scope) -> Result<Code> {
     // not by this one for every operation (see the module docs of `emit`).
     let text = format!("{docs}    #[inline]\n{sig}{call}    }}\n");
     // A method chain is laid out by prettyplease.
-    Ok(if server.is_some() || laid_path.is_none() { Code::Rust(text) } else { Code::Text(text) })
+    Ok(if server.is_some() || !path_laid { Code::Rust(text) } else { Code::Text(text) })
 }
