@@ -311,6 +311,7 @@ pub(crate) mod tests {
     fn converted_descriptions_are_the_same_from_the_cache() {
         let marked: Vec<&String> = pinned_descriptions().iter().filter(|d| !is_plain(d.trim())).collect();
         let distinct: std::collections::HashSet<&str> = marked.iter().map(|d| d.trim()).collect();
+        eprintln!("{} descriptions with markup, {} of them different", marked.len(), distinct.len());
         assert!(
             marked.len() > distinct.len() + 500,
             "{} with markup, {} of them distinct",
